@@ -1,0 +1,11 @@
+mod status_panel;
+
+pub use status_panel::StatusPanel;
+
+/// Sets the HTTP status of a server-rendered page; does nothing in the browser.
+pub fn set_http_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(status);
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}

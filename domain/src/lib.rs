@@ -1,0 +1,10 @@
+//! Model types shared by the browser (wasm) and the server.
+//!
+//! This crate does no I/O and depends on nothing heavier than serde: the wasm bundle compiles it,
+//! so the browser and the server validate and describe things alike.
+
+pub mod error;
+pub mod status;
+
+pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use status::{CheckState, Liveness, Readiness, ReadinessChecks, SystemStatus};

@@ -1,0 +1,97 @@
+# Shared by scripts/run.sh and scripts/test.sh: install what is missing, say what is done.
+# Everything heavy is kept outside the clone (~/.cargo/bin, ~/.cache/taskmanager) so later runs
+# and fresh clones reuse it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${TM_CACHE_DIR:-$HOME/.cache/taskmanager}"
+TOOLS="$CACHE/tools"
+CARGO_LEPTOS_VERSION="0.3.11"
+BINARYEN_VERSION="132.0.0"
+export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Read at compile time by leptos; cargo-leptos sets it, so plain cargo runs set the same value
+# and share the build cache instead of rebuilding every leptos crate.
+export LEPTOS_OUTPUT_NAME=taskmanager
+
+step() { printf '\n==> %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "Installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}"
+}
+
+# The build cache lives outside the clone; target/ in the clone is a link to it.
+link_target_dir() {
+  if [ -z "${CARGO_TARGET_DIR:-}" ] && [ ! -e "$ROOT/target" ]; then
+    mkdir -p "$CACHE/target"
+    ln -s "$CACHE/target" "$ROOT/target"
+    step "Build cache: $ROOT/target -> $CACHE/target"
+  fi
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Adding the wasm32-unknown-unknown Rust target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  if have cargo-leptos && cargo-leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    return 0
+  fi
+  step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes, once per machine)"
+  # Its lockfile pins cargo-util-schemas 0.14.2, which needs a newer rustc than this machine's;
+  # 0.14.1 is compatible, so build a copy with that one pinned.
+  cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null
+  local src
+  src="$(ls -d "$HOME"/.cargo/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" | head -n 1)"
+  local work="$CACHE/build/cargo-leptos"
+  rm -rf "$work" && mkdir -p "$(dirname "$work")" && cp -r "$src" "$work"
+  (cd "$work" && cargo update -p cargo-util-schemas --precise 0.14.1 && cargo install --path . --locked)
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+  if have wasm-bindgen && wasm-bindgen --version | grep -q " $want"; then
+    return 0
+  fi
+  step "Installing wasm-bindgen-cli $want (must equal the wasm-bindgen crate)"
+  cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+ensure_binaryen() {
+  # Debian's wasm-opt (108) emits bundles that never hydrate; npm's binaryen 132 works.
+  if [ -x "$TOOLS/node_modules/.bin/wasm-opt" ] && grep -q "\"version\": \"$BINARYEN_VERSION\"" "$TOOLS/node_modules/binaryen/package.json" 2>/dev/null; then
+    return 0
+  fi
+  step "Installing wasm-opt from npm binaryen@$BINARYEN_VERSION into $TOOLS"
+  mkdir -p "$TOOLS"
+  npm install --prefix "$TOOLS" --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null
+}
+
+ensure_build_tools() {
+  apt_install pkg-config build-essential
+  ensure_wasm_target
+  ensure_cargo_leptos
+  ensure_wasm_bindgen
+  ensure_binaryen
+  link_target_dir
+}
+
+build_release() {
+  step "Building the release (server binary + wasm bundle) with cargo leptos"
+  (cd "$ROOT" && cargo leptos build --release)
+}

@@ -1,0 +1,59 @@
+//! Liveness, readiness and the Prometheus endpoint.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use domain::{Liveness, Readiness};
+use service::Services;
+
+use crate::lifecycle::InFlight;
+
+/// `GET /api/v1/health`: the process answers.
+pub async fn live(State(services): State<Services>) -> Json<Liveness> {
+    Json(Liveness {
+        status: "ok".to_owned(),
+        version: services.version().to_owned(),
+    })
+}
+
+/// `GET /api/v1/health/ready`: 200 when this instance should get traffic, else 503, same shape.
+pub async fn ready(State(services): State<Services>) -> (StatusCode, Json<Readiness>) {
+    let readiness = services.readiness().await;
+    let status = if readiness.is_ready() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(readiness))
+}
+
+/// `GET /metrics`: Prometheus text format. Not routed through the public proxy.
+pub async fn metrics(
+    State(services): State<Services>,
+    State(in_flight): State<InFlight>,
+) -> impl IntoResponse {
+    let draining = u8::from(services.lifecycle().is_draining());
+    let body = format!(
+        "# HELP taskmanager_build_info Build and instance of this process.\n\
+         # TYPE taskmanager_build_info gauge\n\
+         taskmanager_build_info{{version=\"{}\",instance=\"{}\"}} 1\n\
+         # HELP taskmanager_http_requests_in_flight Requests being handled, probes excluded.\n\
+         # TYPE taskmanager_http_requests_in_flight gauge\n\
+         taskmanager_http_requests_in_flight {}\n\
+         # HELP taskmanager_draining 1 while the instance drains for shutdown.\n\
+         # TYPE taskmanager_draining gauge\n\
+         taskmanager_draining {}\n",
+        services.version(),
+        services.instance_id().replace(['"', '\\', '\n'], "_"),
+        in_flight.current(),
+        draining,
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+}

@@ -1,0 +1,158 @@
+//! The web edge: one axum router for SSR pages, static assets, server functions and `/api/v1`.
+//!
+//! Handlers here are thin: parse, call one service, map the error. Rules live in `service`.
+
+pub mod error;
+pub mod health;
+mod openapi;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{middleware, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Level;
+
+use crate::lifecycle;
+use crate::state::AppState;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Builds the whole router.
+pub fn router(state: AppState) -> Router {
+    let leptos_options = state.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    let context = {
+        let services = state.services.clone();
+        move || provide_context(services.clone())
+    };
+
+    let api = Router::new()
+        .route("/health", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(error::api_not_found)
+        .method_not_allowed_fallback(error::api_method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(middleware::from_fn(error::json_errors));
+
+    let mut security_headers = vec![
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+    ];
+    if state.settings.is_https() {
+        security_headers.push((
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+
+    let mut router = Router::new()
+        .nest("/api/v1", api)
+        .route(
+            "/api/fn/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .route("/api/{*rest}", any(error::api_not_found))
+        .route("/api", any(error::api_not_found))
+        .route("/metrics", get(health::metrics))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+        .layer(middleware::from_fn_with_state(
+            state.in_flight.clone(),
+            lifecycle::track,
+        ))
+        .with_state(state);
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(|request: &Request<Body>| {
+                        let route = request
+                            .extensions()
+                            .get::<MatchedPath>()
+                            .map_or("(unmatched)", MatchedPath::as_str)
+                            .to_owned();
+                        let request_id = request
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-")
+                            .to_owned();
+                        tracing::info_span!(
+                            "request",
+                            request_id = %request_id,
+                            method = %request.method(),
+                            route = %route,
+                            path = %request.uri().path(),
+                        )
+                    })
+                    .on_request(())
+                    .on_response(
+                        |response: &axum::http::Response<_>,
+                         latency: Duration,
+                         _span: &tracing::Span| {
+                            let status = response.status().as_u16();
+                            let latency_ms = latency.as_secs_f64() * 1000.0;
+                            if status >= 500 {
+                                tracing::event!(
+                                    Level::WARN,
+                                    status,
+                                    latency_ms,
+                                    "request completed"
+                                );
+                            } else {
+                                tracing::event!(
+                                    Level::INFO,
+                                    status,
+                                    latency_ms,
+                                    "request completed"
+                                );
+                            }
+                        },
+                    )
+                    .on_failure(()),
+            )
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(CatchPanicLayer::custom(error::panic_response))
+            .layer(CompressionLayer::new()),
+    )
+}
+
+/// Leptos server functions, with the service layer in their context.
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    let services = state.services.clone();
+    handle_server_fns_with_context(move || provide_context(services.clone()), request).await
+}

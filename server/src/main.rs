@@ -1,0 +1,117 @@
+//! `taskmanager [serve|migrate] [--config FILE]`, `--help`, `--version`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use server::config::{help_text, Settings};
+use server::startup::{Application, VERSION};
+use server::{lifecycle, telemetry};
+use service::Services;
+
+enum Command {
+    Serve,
+    Migrate,
+    Help,
+    Version,
+}
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<(Command, Option<PathBuf>), String> {
+    let mut command = None;
+    let mut config = None;
+    let mut args = args.skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" | "help" => return Ok((Command::Help, None)),
+            "-V" | "--version" => return Ok((Command::Version, None)),
+            "--config" => config = Some(PathBuf::from(args.next().ok_or("--config needs a file")?)),
+            "serve" if command.is_none() => command = Some(Command::Serve),
+            "migrate" if command.is_none() => command = Some(Command::Migrate),
+            other => {
+                return Err(format!(
+                    "unexpected argument {other:?}; see taskmanager --help"
+                ))
+            }
+        }
+    }
+    Ok((command.unwrap_or(Command::Serve), config))
+}
+
+fn main() -> ExitCode {
+    let (command, config_file) = match parse_args(std::env::args()) {
+        Ok(parsed) => parsed,
+        Err(why) => {
+            eprintln!("taskmanager: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            print!("{}", help_text());
+            return ExitCode::SUCCESS;
+        }
+        Command::Version => {
+            println!("taskmanager {VERSION}");
+            return ExitCode::SUCCESS;
+        }
+        Command::Serve | Command::Migrate => {}
+    }
+
+    let settings = match Settings::from_env(config_file.as_deref()) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("taskmanager: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format, &settings.log_filter);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("taskmanager: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match command {
+            Command::Migrate => migrate(settings).await,
+            _ => serve(settings).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "exiting after a fatal error");
+            eprintln!("taskmanager: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let app = Application::build(settings)
+        .await
+        .map_err(|e| e.to_string())?;
+    let report = app.migrations();
+    tracing::info!(applied = ?report.applied, schema_version = report.current, "database ready");
+    println!("Task Manager is serving at http://{}", app.local_addr());
+    app.run_until_stopped(lifecycle::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn migrate(settings: Settings) -> Result<(), String> {
+    let (_, report) = Services::start(settings.services(VERSION))
+        .await
+        .map_err(|e| e.chain())?;
+    println!(
+        "migrations: applied {} ({:?}); schema version {}",
+        report.applied.len(),
+        report.applied,
+        report.current
+    );
+    Ok(())
+}

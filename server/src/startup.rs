@@ -1,0 +1,170 @@
+//! Building and running the application: bind, start services, serve, drain.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::config::{Env, LeptosOptions};
+use service::{MigrationReport, Services};
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::lifecycle::InFlight;
+use crate::state::AppState;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The name cargo-leptos gives the wasm/js/css bundle (`[[workspace.metadata.leptos]] name`).
+const OUTPUT_NAME: &str = "taskmanager";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot prepare the data directory: {0}")]
+    DataDir(#[source] std::io::Error),
+    #[error("cannot start services: {}", .0.chain())]
+    Services(#[source] service::Error),
+}
+
+/// A bound, ready-to-serve application.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    addr: SocketAddr,
+    migrations: MigrationReport,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks one), connects and migrates the database, prepares Redis.
+    pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
+        if settings.database.url.starts_with("surrealkv://") || settings.secret_key.is_none() {
+            std::fs::create_dir_all(&settings.data_dir).map_err(StartupError::DataDir)?;
+        }
+        settings
+            .resolve_secret_key()
+            .map_err(StartupError::DataDir)?;
+
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: settings.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: settings.listen,
+            source,
+        })?;
+
+        let (services, migrations) = Services::start(settings.services(VERSION))
+            .await
+            .map_err(StartupError::Services)?;
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name(OUTPUT_NAME)
+            .site_root(settings.site_root.as_str())
+            .site_pkg_dir(settings.site_pkg_dir.as_str())
+            .env(if settings.leptos_prod {
+                Env::PROD
+            } else {
+                Env::DEV
+            })
+            .site_addr(addr)
+            .build();
+
+        let state = AppState {
+            leptos_options,
+            services,
+            settings: Arc::new(settings),
+            in_flight: InFlight::default(),
+        };
+        Ok(Self {
+            listener,
+            state,
+            addr,
+            migrations,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn migrations(&self) -> &MigrationReport {
+        &self.migrations
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.state.services
+    }
+
+    /// Serves until `shutdown` resolves, then drains: readiness fails at once, the listener keeps
+    /// serving until nothing is in flight or `TM_DRAIN_SECONDS` pass, then closes and open
+    /// connections finish (bounded by the same deadline).
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let Self {
+            listener,
+            state,
+            addr,
+            ..
+        } = self;
+        let drain = Duration::from_secs(state.settings.drain_seconds);
+        let services = state.services.clone();
+        let in_flight = state.in_flight.clone();
+        let router = crate::http::router(state);
+
+        let (close_tx, close_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service())
+                .with_graceful_shutdown(async {
+                    let _ = close_rx.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, version = VERSION, instance = services.instance_id(), "listening");
+
+        let mut server = server;
+        tokio::select! {
+            () = shutdown => {}
+            result = &mut server => {
+                // The server stopped on its own: an accept-loop failure.
+                return result.map_err(std::io::Error::other)?;
+            }
+        }
+
+        services.lifecycle().start_draining();
+        let deadline = tokio::time::Instant::now() + drain;
+        tracing::info!(
+            in_flight = in_flight.current(),
+            drain_seconds = drain.as_secs(),
+            "draining"
+        );
+        if tokio::time::timeout_at(deadline, in_flight.idle())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                in_flight = in_flight.current(),
+                "drain deadline passed with requests still in flight"
+            );
+        }
+        let _ = close_tx.send(());
+        // Connections still open (a response still streaming) get what is left of the deadline,
+        // and at least a moment to flush.
+        let grace = deadline.max(tokio::time::Instant::now() + Duration::from_millis(500));
+        match tokio::time::timeout_at(grace, &mut server).await {
+            Ok(result) => result.map_err(std::io::Error::other)??,
+            Err(_) => tracing::warn!("connections still open at the deadline; closing them"),
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}

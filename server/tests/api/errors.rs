@@ -1,0 +1,79 @@
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+async fn error_of(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
+        "errors under /api are JSON"
+    );
+    (status, res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn unknown_api_routes_are_json_404s() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/nope",
+        "/api/v1/tasks/x/y/z",
+        "/api/v2/health",
+        "/api",
+        "/api/",
+    ] {
+        let (status, body) = error_of(app.get(path).await).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+        assert!(body["error"]["message"].as_str().unwrap().len() > 3);
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_json_405() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .delete(app.url("/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = error_of(res).await;
+    assert_eq!(status, 405);
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_what_the_router_serves() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/openapi.json").await;
+    assert_eq!(res.status(), 200);
+    let doc: Value = res.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            let res = app
+                .client
+                .request(
+                    method.to_uppercase().parse().unwrap(),
+                    app.url(&format!("/api/v1{path}")),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_ne!(
+                res.status(),
+                404,
+                "{method} {path} is documented but not served"
+            );
+            assert_ne!(
+                res.status(),
+                405,
+                "{method} {path} is documented but not served"
+            );
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Black-box tests: the real application on port 0, a fresh in-memory SurrealDB each, and real
+//! Redis servers started by the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod binary;
+mod errors;
+mod health;
+mod helpers;
+mod pages;
+mod redis;

@@ -1,0 +1,19 @@
+//! The service layer: every rule of the product and the storage behind it.
+//!
+//! Leptos server functions, REST handlers and the websocket hub are thin adapters over
+//! [`Services`]. Nothing here knows about HTTP, axum or Leptos, and nothing here reads the
+//! environment: the `server` crate parses settings and hands them in.
+
+pub mod cache;
+pub mod error;
+pub mod health;
+pub mod secret;
+pub mod services;
+pub mod store;
+
+pub use cache::{Redis, RedisSettings};
+pub use error::{Error, Result};
+pub use health::Lifecycle;
+pub use secret::Secret;
+pub use services::{Services, ServicesSettings};
+pub use store::{Database, DatabaseSettings, MigrationReport};

@@ -1,0 +1,81 @@
+//! The container every adapter holds: one `Services` per process, cloned into each request.
+
+use std::sync::Arc;
+
+use domain::SystemStatus;
+
+use crate::cache::{Redis, RedisSettings};
+use crate::error::Result;
+use crate::health::Lifecycle;
+use crate::store::{Database, DatabaseSettings, MigrationReport};
+
+/// What the service layer needs to start.
+#[derive(Clone, Debug)]
+pub struct ServicesSettings {
+    pub database: DatabaseSettings,
+    pub redis: Option<RedisSettings>,
+    pub instance_id: String,
+    pub version: String,
+}
+
+#[derive(Clone)]
+pub struct Services {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    database: Database,
+    redis: Option<Redis>,
+    lifecycle: Lifecycle,
+    instance_id: String,
+    version: String,
+}
+
+impl Services {
+    /// Connects to the database and applies migrations; prepares Redis without requiring it to be
+    /// up. Fails only when the database cannot be reached or migrated.
+    pub async fn start(settings: ServicesSettings) -> Result<(Self, MigrationReport)> {
+        let database = Database::connect(&settings.database).await?;
+        let report = database.migrate(&settings.instance_id).await?;
+        let redis = settings.redis.as_ref().map(Redis::new).transpose()?;
+        let services = Self {
+            inner: Arc::new(Inner {
+                database,
+                redis,
+                lifecycle: Lifecycle::default(),
+                instance_id: settings.instance_id,
+                version: settings.version,
+            }),
+        };
+        Ok((services, report))
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.inner.database
+    }
+
+    pub fn redis(&self) -> Option<&Redis> {
+        self.inner.redis.as_ref()
+    }
+
+    pub fn lifecycle(&self) -> &Lifecycle {
+        &self.inner.lifecycle
+    }
+
+    pub fn instance_id(&self) -> &str {
+        &self.inner.instance_id
+    }
+
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// What the UI's status badge shows.
+    pub async fn system_status(&self) -> SystemStatus {
+        SystemStatus {
+            version: self.version().to_owned(),
+            instance_id: self.instance_id().to_owned(),
+            readiness: self.readiness().await,
+        }
+    }
+}

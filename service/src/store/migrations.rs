@@ -1,0 +1,236 @@
+//! Versioned, idempotent schema migrations, recorded in the database.
+//!
+//! Each migration is DDL written to be safe to run twice (`IF NOT EXISTS` / `OVERWRITE`) and is
+//! applied in one transaction together with its record in `schema_migration`. When two instances
+//! start at the same moment against one server, both may try; one transaction commits, the other
+//! fails on the record that now exists (or on a write conflict), re-reads, and sees the version
+//! applied. A recorded migration whose text changed since is refused: schema history is append-only.
+
+use std::time::Duration;
+
+use surrealdb::engine::any::Any;
+use surrealdb::types::SurrealValue;
+use surrealdb::Surreal;
+
+use crate::error::{Error, Result};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// The schema's history. Append only: never edit a migration that has shipped.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "users",
+    sql: r#"
+DEFINE TABLE IF NOT EXISTS user SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS email ON user TYPE string ASSERT string::is_email($value);
+DEFINE FIELD IF NOT EXISTS name ON user TYPE string;
+DEFINE FIELD IF NOT EXISTS password_hash ON user TYPE string;
+DEFINE FIELD IF NOT EXISTS email_verified_at ON user TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS created_at ON user TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS updated_at ON user TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS user_email_unique ON user FIELDS email UNIQUE;
+"#,
+}];
+
+/// The bookkeeping table itself; run before anything else, every time (idempotent).
+const BOOTSTRAP: &str = r#"
+DEFINE TABLE IF NOT EXISTS schema_migration SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS version ON schema_migration TYPE int;
+DEFINE FIELD IF NOT EXISTS name ON schema_migration TYPE string;
+DEFINE FIELD IF NOT EXISTS checksum ON schema_migration TYPE string;
+DEFINE FIELD IF NOT EXISTS applied_at ON schema_migration TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS applied_by ON schema_migration TYPE string;
+DEFINE INDEX IF NOT EXISTS schema_migration_version ON schema_migration FIELDS version UNIQUE;
+"#;
+
+/// What a run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Versions this process applied.
+    pub applied: Vec<i64>,
+    /// The schema version after the run.
+    pub current: i64,
+}
+
+#[derive(Debug, SurrealValue)]
+struct Applied {
+    version: i64,
+    checksum: String,
+}
+
+const ATTEMPTS: u32 = 8;
+
+#[tracing::instrument(skip_all)]
+pub(super) async fn run(db: &Surreal<Any>, instance_id: &str) -> Result<MigrationReport> {
+    retrying("bootstrap", || async {
+        db.query(BOOTSTRAP).await?.check()?;
+        Ok(())
+    })
+    .await?;
+
+    let mut report = MigrationReport::default();
+    for migration in MIGRATIONS {
+        let checksum = checksum(migration.sql);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let applied = applied(db).await?;
+            if let Some(row) = applied.iter().find(|a| a.version == migration.version) {
+                if row.checksum != checksum {
+                    return Err(Error::Internal(format!(
+                        "migration {} ({}) was changed after it was applied; add a new migration instead",
+                        migration.version, migration.name
+                    )));
+                }
+                break;
+            }
+            match apply(db, migration, &checksum, instance_id).await {
+                Ok(()) => {
+                    tracing::info!(
+                        version = migration.version,
+                        name = migration.name,
+                        "migration applied"
+                    );
+                    report.applied.push(migration.version);
+                    break;
+                }
+                // Another instance won the race, or the transaction conflicted: re-read and retry.
+                Err(e) if attempt < ATTEMPTS => {
+                    tracing::debug!(version = migration.version, error = %e, "migration attempt failed; re-checking");
+                    tokio::time::sleep(backoff(attempt)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    report.current = MIGRATIONS.last().map_or(0, |m| m.version);
+    Ok(report)
+}
+
+async fn applied(db: &Surreal<Any>) -> Result<Vec<Applied>> {
+    let mut res = db
+        .query("SELECT version, checksum FROM schema_migration ORDER BY version")
+        .await?
+        .check()?;
+    Ok(res.take(0)?)
+}
+
+async fn apply(
+    db: &Surreal<Any>,
+    migration: &Migration,
+    checksum: &str,
+    instance_id: &str,
+) -> std::result::Result<(), surrealdb::Error> {
+    let sql = format!(
+        "BEGIN TRANSACTION;\n{}\nCREATE schema_migration:{} SET version = $version, name = $name, checksum = $checksum, applied_by = $by;\nCOMMIT TRANSACTION;",
+        migration.sql, migration.version
+    );
+    db.query(sql)
+        .bind(("version", migration.version))
+        .bind(("name", migration.name.to_owned()))
+        .bind(("checksum", checksum.to_owned()))
+        .bind(("by", instance_id.to_owned()))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+async fn retrying<F, Fut>(what: &str, mut f: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match f().await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < ATTEMPTS => {
+                tracing::debug!(what, error = %e, "retrying after a conflict");
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(20 * u64::from(attempt.min(10)).pow(2))
+}
+
+/// FNV-1a over the migration text: stable across builds and platforms, no dependency.
+fn checksum(sql: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in sql.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{tests::mem, Database};
+
+    #[test]
+    fn versions_strictly_increase() {
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].version < pair[1].version);
+        }
+    }
+
+    #[tokio::test]
+    async fn second_run_applies_nothing() {
+        let db = Database::connect(&mem()).await.unwrap();
+        let first = db.migrate("a").await.unwrap();
+        assert!(!first.applied.is_empty());
+        let second = db.migrate("b").await.unwrap();
+        assert!(second.applied.is_empty());
+        assert_eq!(first.current, second.current);
+    }
+
+    #[tokio::test]
+    async fn concurrent_runs_apply_each_version_once() {
+        let db = Database::connect(&mem()).await.unwrap();
+        let (a, b) = tokio::join!(db.migrate("a"), db.migrate("b"));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let mut all: Vec<i64> = a.applied.iter().chain(&b.applied).copied().collect();
+        all.sort_unstable();
+        let expected: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+        assert_eq!(all, expected);
+        let rows = applied(db.client()).await.unwrap();
+        assert_eq!(rows.len(), MIGRATIONS.len());
+    }
+
+    #[tokio::test]
+    async fn the_unique_email_index_holds() {
+        let db = Database::connect(&mem()).await.unwrap();
+        db.migrate("t").await.unwrap();
+        let insert = "CREATE user SET email = 'a@example.com', name = 'A', password_hash = 'x'";
+        db.client().query(insert).await.unwrap().check().unwrap();
+        let again = db.client().query(insert).await.unwrap().check();
+        assert!(
+            again.is_err(),
+            "a second account with the same email was stored"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_edited_migration_is_refused() {
+        let db = Database::connect(&mem()).await.unwrap();
+        db.migrate("t").await.unwrap();
+        db.client()
+            .query("UPDATE schema_migration:1 SET checksum = 'tampered'")
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        let err = db.migrate("t").await.unwrap_err();
+        assert!(err.to_string().contains("was changed"), "{err}");
+    }
+}

@@ -1,0 +1,175 @@
+//! SurrealDB: connection (embedded or server, picked by URL) and schema migrations.
+//!
+//! The `any` engine lets one setting choose `surrealkv://<dir>` (the embedded default, kept across
+//! restarts), `mem://` (tests) or `ws://host:port` (a SurrealDB server, TiKV underneath at scale).
+
+mod migrations;
+
+use std::time::Duration;
+
+use surrealdb::engine::any::Any;
+use surrealdb::opt::auth::Root;
+use surrealdb::Surreal;
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+pub use migrations::{MigrationReport, MIGRATIONS};
+
+/// Where and how to connect.
+#[derive(Clone, Debug)]
+pub struct DatabaseSettings {
+    /// `surrealkv://<dir>`, `mem://` or `ws://host:port` (also `wss://`).
+    pub url: String,
+    pub namespace: String,
+    pub database: String,
+    /// Root credentials, required for a server (`ws://`), ignored when embedded.
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+impl DatabaseSettings {
+    /// Whether the URL names a remote server rather than an embedded engine.
+    pub fn is_remote(&self) -> bool {
+        ["ws://", "wss://", "http://", "https://"]
+            .iter()
+            .any(|p| self.url.starts_with(p))
+    }
+}
+
+/// A connected, migrated database handle. Cheap to clone.
+#[derive(Clone)]
+pub struct Database {
+    db: Surreal<Any>,
+}
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Database {
+    /// Connects, signs in (server mode), and selects the namespace and database, defining them
+    /// when they do not exist yet. Does not migrate: call [`Database::migrate`].
+    #[tracing::instrument(skip_all, fields(url = %redact_url(&settings.url)))]
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Self> {
+        let unavailable = |source: Box<dyn std::error::Error + Send + Sync>| Error::Unavailable {
+            what: "database",
+            source,
+        };
+        let db = tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            surrealdb::engine::any::connect(settings.url.as_str()),
+        )
+        .await
+        .map_err(|e| unavailable(Box::new(e)))?
+        .map_err(|e| unavailable(Box::new(e)))?;
+
+        if settings.is_remote() {
+            let (Some(username), Some(password)) = (&settings.username, &settings.password) else {
+                return Err(Error::Internal(
+                    "a database server needs a user and a password".into(),
+                ));
+            };
+            db.signin(Root {
+                username: username.clone(),
+                password: password.expose().to_owned(),
+            })
+            .await
+            .map_err(|e| unavailable(Box::new(e)))?;
+        }
+
+        let ns = identifier(&settings.namespace)?;
+        let dbn = identifier(&settings.database)?;
+        db.query(format!(
+            "DEFINE NAMESPACE IF NOT EXISTS `{ns}`; USE NS `{ns}`; DEFINE DATABASE IF NOT EXISTS `{dbn}`;"
+        ))
+        .await?
+        .check()?;
+        db.use_ns(ns).use_db(dbn).await?;
+        tracing::info!("database connected");
+        Ok(Self { db })
+    }
+
+    /// Applies the pending migrations; safe when several instances start at once.
+    pub async fn migrate(&self, instance_id: &str) -> Result<MigrationReport> {
+        migrations::run(&self.db, instance_id).await
+    }
+
+    /// A real round trip to the storage engine, used by readiness.
+    pub async fn ping(&self) -> Result<()> {
+        let mut res = self
+            .db
+            .query("SELECT count() AS n FROM schema_migration GROUP ALL")
+            .await?
+            .check()?;
+        let _: Option<i64> = res.take((0, "n"))?;
+        Ok(())
+    }
+
+    /// The raw client, for the storage adapters of this crate.
+    #[allow(dead_code)] // used by tests now; by the task and account stores next.
+    pub(crate) fn client(&self) -> &Surreal<Any> {
+        &self.db
+    }
+}
+
+/// Namespace and database names are interpolated into DDL, so they must be plain identifiers.
+fn identifier(name: &str) -> Result<&str> {
+    if !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        Ok(name)
+    } else {
+        Err(Error::Internal(format!(
+            "{name:?} is not a valid namespace or database name (letters, digits and _ only)"
+        )))
+    }
+}
+
+/// Hides a password in a URL such as `ws://user:pass@host` before it reaches a log.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://[redacted]@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_plain() {
+        assert!(identifier("taskmanager_1").is_ok());
+        assert!(identifier("tm`; REMOVE").is_err());
+        assert!(identifier("").is_err());
+    }
+
+    #[test]
+    fn urls_lose_their_credentials() {
+        assert_eq!(
+            redact_url("ws://root:pw@db:8000"),
+            "ws://[redacted]@db:8000"
+        );
+        assert_eq!(redact_url("surrealkv://data/db"), "surrealkv://data/db");
+    }
+
+    pub(crate) fn mem() -> DatabaseSettings {
+        DatabaseSettings {
+            url: "mem://".into(),
+            namespace: "tm".into(),
+            database: "test".into(),
+            username: None,
+            password: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn connects_to_memory_and_pings_after_migrating() {
+        let db = Database::connect(&mem()).await.unwrap();
+        let report = db.migrate("test").await.unwrap();
+        assert_eq!(report.applied.len(), MIGRATIONS.len());
+        db.ping().await.unwrap();
+    }
+}
