@@ -59,7 +59,7 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc { name: "TM_REDIS_URL", default: "(unset: no Redis)", help: "redis://host:port; shared fan-out, rate limits and caches between instances" },
     SettingDoc { name: "TM_REDIS_KEY_PREFIX", default: "tm:", help: "prefix of every Redis key this deployment writes" },
     SettingDoc { name: "TM_LOG_FORMAT", default: "pretty", help: "pretty (development) or json (production: one JSON object per line)" },
-    SettingDoc { name: "TM_LOG", default: "info", help: "log filter, e.g. info or info,service=debug" },
+    SettingDoc { name: "TM_LOG", default: "info,surrealdb=warn,surrealkv=warn", help: "log filter, e.g. info or info,service=debug" },
     SettingDoc { name: "TM_DRAIN_SECONDS", default: "10", help: "on SIGTERM, how long in-flight requests may take to finish" },
     SettingDoc { name: "TM_SECRET_KEY", default: "(generated in TM_DATA_DIR)", help: "at least 32 characters; signs tokens; required when TM_PUBLIC_URL is https" },
     SettingDoc { name: "TM_INSTANCE_ID", default: "(the hostname)", help: "this instance's name in logs, metrics and events" },
@@ -265,11 +265,15 @@ impl Settings {
             "json" => Ok(LogFormat::Json),
             _ => Err("expected pretty or json".into()),
         })?;
-        let log_filter = raw.parse("TM_LOG", "info".to_owned(), |v| {
-            tracing_subscriber::EnvFilter::try_new(v)
-                .map(|_| v.to_owned())
-                .map_err(|e| format!("not a log filter: {e}"))
-        })?;
+        let log_filter = raw.parse(
+            "TM_LOG",
+            "info,surrealdb=warn,surrealkv=warn".to_owned(),
+            |v| {
+                tracing_subscriber::EnvFilter::try_new(v)
+                    .map(|_| v.to_owned())
+                    .map_err(|e| format!("not a log filter: {e}"))
+            },
+        )?;
         let drain_seconds = raw.parse("TM_DRAIN_SECONDS", 10, |v| {
             v.parse::<u64>()
                 .ok()

@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/{*rest}", any(error::api_not_found))
         .route("/api", any(error::api_not_found))
+        .route("/api/", any(error::api_not_found))
         .route("/metrics", get(health::metrics))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -148,11 +149,15 @@ pub fn router(state: AppState) -> Router {
     )
 }
 
-/// Leptos server functions, with the service layer in their context.
-async fn server_fn_handler(
-    State(state): State<AppState>,
-    request: Request<Body>,
-) -> impl IntoResponse {
+/// Leptos server functions, with the service layer in their context. An unknown function is a
+/// JSON 404 like any other unknown API path (Leptos would answer a 400 in plain text).
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let path = request.uri().path();
+    if leptos::server_fn::axum::get_server_fn_service(path, request.method().clone()).is_none() {
+        return error::api_not_found().await.into_response();
+    }
     let services = state.services.clone();
-    handle_server_fns_with_context(move || provide_context(services.clone()), request).await
+    handle_server_fns_with_context(move || provide_context(services.clone()), request)
+        .await
+        .into_response()
 }

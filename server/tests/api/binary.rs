@@ -210,7 +210,7 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
             async move {
                 let res = client.get(url).send().await.unwrap();
                 let status = res.status().as_u16();
-                let body: Value = res.json().await.unwrap();
+                let body: Value = crate::helpers::json(res).await;
                 status == 503 && body["checks"]["draining"] == true
             }
         },
@@ -228,7 +228,7 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
         .unwrap()
         .expect("the in-flight request completes");
     assert_eq!(res.status(), 200);
-    let status: Value = res.json().await.unwrap();
+    let status: Value = crate::helpers::json(res).await;
     assert_eq!(status["instance_id"], "bin-test");
 
     let exit = server.wait_exit(Duration::from_secs(15));

@@ -11,7 +11,7 @@ async fn error_of(res: reqwest::Response) -> (u16, Value) {
             .starts_with("application/json"),
         "errors under /api are JSON"
     );
-    (status, res.json().await.unwrap())
+    (status, crate::helpers::json(res).await)
 }
 
 #[tokio::test]
@@ -50,7 +50,7 @@ async fn the_openapi_document_lists_what_the_router_serves() {
     let app = spawn_app().await;
     let res = app.get("/api/v1/openapi.json").await;
     assert_eq!(res.status(), 200);
-    let doc: Value = res.json().await.unwrap();
+    let doc: Value = crate::helpers::json(res).await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     for (path, operations) in paths {

@@ -7,7 +7,7 @@ async fn liveness_answers_with_the_version() {
     let app = spawn_app().await;
     let res = app.get("/api/v1/health").await;
     assert_eq!(res.status(), 200);
-    let body: Value = res.json().await.unwrap();
+    let body: Value = crate::helpers::json(res).await;
     assert_eq!(
         body,
         json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")})
@@ -19,7 +19,7 @@ async fn readiness_checks_the_database_and_reports_redis_disabled() {
     let app = spawn_app().await;
     let res = app.get("/api/v1/health/ready").await;
     assert_eq!(res.status(), 200);
-    let body: Value = res.json().await.unwrap();
+    let body: Value = crate::helpers::json(res).await;
     assert_eq!(
         body,
         json!({"status": "ready", "checks": {"database": "ok", "redis": "disabled", "draining": false}})

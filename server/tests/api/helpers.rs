@@ -161,3 +161,10 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The body as JSON, failing the test with the raw text when it is not.
+pub async fn json(res: reqwest::Response) -> serde_json::Value {
+    let bytes = res.bytes().await.unwrap();
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+}

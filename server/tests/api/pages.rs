@@ -52,7 +52,7 @@ async fn the_status_server_function_answers() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let body: Value = res.json().await.unwrap();
+    let body: Value = crate::helpers::json(res).await;
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(body["instance_id"], "test");
     assert_eq!(body["readiness"]["status"], "ready");

@@ -6,7 +6,7 @@ use crate::helpers::{eventually, spawn_app_with, RedisServer, TestApp};
 
 async fn readiness(app: &TestApp) -> (u16, Value) {
     let res = app.get("/api/v1/health/ready").await;
-    (res.status().as_u16(), res.json().await.unwrap())
+    (res.status().as_u16(), crate::helpers::json(res).await)
 }
 
 #[tokio::test]
