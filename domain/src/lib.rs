@@ -3,6 +3,7 @@
 //! This crate does no I/O and depends on nothing heavier than serde: the wasm bundle compiles it,
 //! so the browser and the server validate and describe things alike.
 
+pub mod account;
 pub mod error;
 pub mod status;
 

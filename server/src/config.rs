@@ -26,6 +26,12 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     pub mail_from: String,
     pub max_body_bytes: usize,
+    /// Whether TM_PUBLIC_URL was given; when not, it follows the bound address (port 0 in tests).
+    pub public_url_explicit: bool,
+    pub previous_secret_key: Option<Secret>,
+    pub hash_concurrency: usize,
+    /// A header set by the trusted proxy in front (`x-real-ip`, `fly-client-ip`) naming the client.
+    pub client_ip_header: Option<String>,
     /// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT`).
     pub site_root: String,
     /// The folder of wasm/js/css inside the site root (`LEPTOS_SITE_PKG_DIR`).
@@ -62,6 +68,9 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc { name: "TM_LOG", default: "info,surrealdb=warn,surrealkv=warn", help: "log filter, e.g. info or info,service=debug" },
     SettingDoc { name: "TM_DRAIN_SECONDS", default: "10", help: "on SIGTERM, how long in-flight requests may take to finish" },
     SettingDoc { name: "TM_SECRET_KEY", default: "(generated in TM_DATA_DIR)", help: "at least 32 characters; signs tokens; required when TM_PUBLIC_URL is https" },
+    SettingDoc { name: "TM_SECRET_KEY_PREVIOUS", default: "(none)", help: "the key before the last rotation: tokens it signed stay valid until they expire" },
+    SettingDoc { name: "TM_HASH_CONCURRENCY", default: "(CPU count)", help: "password hashes computed at once (each takes 19 MiB); more wait in line" },
+    SettingDoc { name: "TM_CLIENT_IP_HEADER", default: "(unset: the peer address)", help: "header a trusted proxy sets to the client address, e.g. x-real-ip or fly-client-ip" },
     SettingDoc { name: "TM_INSTANCE_ID", default: "(the hostname)", help: "this instance's name in logs, metrics and events" },
     SettingDoc { name: "TM_SMTP_URL", default: "(unset: mail goes to TM_DATA_DIR/outbox/)", help: "smtp://host:port or smtps://user:pass@host:port" },
     SettingDoc { name: "TM_MAIL_FROM", default: "Task Manager <no-reply@localhost>", help: "sender of outgoing mail" },
@@ -280,6 +289,7 @@ impl Settings {
                 .filter(|n| *n <= 3600)
                 .ok_or_else(|| "expected whole seconds from 0 to 3600".into())
         })?;
+        let public_url_explicit = raw.get("TM_PUBLIC_URL").is_some();
         let https = public_url.starts_with("https://");
         let secret_key = raw.parse("TM_SECRET_KEY", None, |v| {
             if v.chars().count() >= 32 {
@@ -327,6 +337,25 @@ impl Settings {
                 .ok_or_else(|| "expected a byte count from 1024 to 67108864".into())
         })?;
 
+        let previous_secret_key = raw.parse("TM_SECRET_KEY_PREVIOUS", None, |v| {
+            if v.chars().count() >= 32 {
+                Ok(Some(Secret::new(v)))
+            } else {
+                Err("must be at least 32 characters".into())
+            }
+        })?;
+        let cpus = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let hash_concurrency = raw.parse("TM_HASH_CONCURRENCY", cpus, |v| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=256).contains(n))
+                .ok_or_else(|| "expected a whole number from 1 to 256".into())
+        })?;
+        let client_ip_header = raw.parse("TM_CLIENT_IP_HEADER", None, |v| {
+            axum::http::HeaderName::from_bytes(v.to_ascii_lowercase().as_bytes())
+                .map(|h| Some(h.as_str().to_owned()))
+                .map_err(|_| "not a header name".into())
+        })?;
         let site_root = raw.parse("LEPTOS_SITE_ROOT", "target/site".to_owned(), |v| {
             Ok(v.to_owned())
         })?;
@@ -345,6 +374,10 @@ impl Settings {
         })?;
 
         Ok(Self {
+            public_url_explicit,
+            previous_secret_key,
+            hash_concurrency,
+            client_ip_header,
             site_root,
             site_pkg_dir,
             leptos_prod,
@@ -387,12 +420,28 @@ impl Settings {
         Ok(())
     }
 
+    /// What the service layer needs. Call after [`Settings::resolve_secret_key`].
     pub fn services(&self, version: &str) -> ServicesSettings {
         ServicesSettings {
             database: self.database.clone(),
             redis: self.redis.clone(),
             instance_id: self.instance_id.clone(),
             version: version.to_owned(),
+            secret_key: self
+                .secret_key
+                .clone()
+                .unwrap_or_else(|| Secret::new(String::new())),
+            previous_secret_key: self.previous_secret_key.clone(),
+            hash_concurrency: self.hash_concurrency,
+        }
+    }
+
+    /// `scheme://host[:port]` of the public URL: what browsers send as `Origin`.
+    pub fn public_origin(&self) -> String {
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        match self.public_url[after_scheme..].find('/') {
+            Some(slash) => self.public_url[..after_scheme + slash].to_owned(),
+            None => self.public_url.clone(),
         }
     }
 

@@ -103,7 +103,14 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-async fn migrate(settings: Settings) -> Result<(), String> {
+async fn migrate(mut settings: Settings) -> Result<(), String> {
+    if settings.database.url.starts_with("surrealkv://") {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| format!("cannot create TM_DATA_DIR: {e}"))?;
+    }
+    settings
+        .resolve_secret_key()
+        .map_err(|e| format!("cannot read or create the secret key: {e}"))?;
     let (_, report) = Services::start(settings.services(VERSION))
         .await
         .map_err(|e| e.chain())?;

@@ -61,6 +61,9 @@ impl Application {
             source,
         })?;
 
+        if !settings.public_url_explicit {
+            settings.public_url = format!("http://{addr}");
+        }
         let (services, migrations) = Services::start(settings.services(VERSION))
             .await
             .map_err(StartupError::Services)?;
@@ -123,11 +126,14 @@ impl Application {
 
         let (close_tx, close_rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service())
-                .with_graceful_shutdown(async {
-                    let _ = close_rx.await;
-                })
-                .await
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = close_rx.await;
+            })
+            .await
         });
         tracing::info!(%addr, version = VERSION, instance = services.instance_id(), "listening");
 

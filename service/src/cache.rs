@@ -71,7 +71,6 @@ impl Redis {
     }
 
     /// The connection, for the adapters of this crate.
-    #[allow(dead_code)]
     pub(crate) fn connection(&self) -> ConnectionManager {
         self.manager.clone()
     }

@@ -14,6 +14,9 @@ pub enum Error {
     /// A client mistake with a stable code and a message safe to show.
     #[error("{0}")]
     Client(ApiError),
+    /// Too many requests: 429 with `Retry-After`.
+    #[error("rate limited; retry after {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
     /// A dependency (database, Redis) is unreachable or too slow: 503.
     #[error("{what} is unavailable: {source}")]
     Unavailable {
@@ -45,6 +48,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Client(e) => e.code,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
             Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
         }
@@ -59,11 +63,24 @@ impl Error {
     pub fn to_api(&self) -> ApiError {
         match self {
             Self::Client(e) => e.clone(),
+            Self::RateLimited { retry_after_secs } => ApiError::new(
+                ErrorCode::RateLimited,
+                format!("Too many attempts. Try again in {retry_after_secs} seconds."),
+            ),
             Self::Unavailable { what, .. } => ApiError::new(
                 ErrorCode::Unavailable,
                 format!("The {what} is temporarily unavailable. Please retry shortly."),
             ),
             Self::Database(_) | Self::Internal(_) => ApiError::internal(),
+        }
+    }
+
+    /// Seconds to put in `Retry-After`, for errors that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            Self::Unavailable { .. } => Some(5),
+            _ => None,
         }
     }
 

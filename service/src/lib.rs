@@ -4,13 +4,17 @@
 //! [`Services`]. Nothing here knows about HTTP, axum or Leptos, and nothing here reads the
 //! environment: the `server` crate parses settings and hands them in.
 
+pub mod accounts;
+pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod health;
+pub mod ratelimit;
 pub mod secret;
 pub mod services;
 pub mod store;
 
+pub use accounts::{Caller, ClientInfo, IssuedSession, API_TOKEN_PREFIX, REFRESH_TTL_SECONDS};
 pub use cache::{Redis, RedisSettings};
 pub use error::{Error, Result};
 pub use health::Lifecycle;

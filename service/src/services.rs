@@ -4,9 +4,12 @@ use std::sync::Arc;
 
 use domain::SystemStatus;
 
+use crate::auth::{AccessTokens, PasswordHasher};
 use crate::cache::{Redis, RedisSettings};
 use crate::error::Result;
 use crate::health::Lifecycle;
+use crate::ratelimit::RateLimiter;
+use crate::secret::Secret;
 use crate::store::{Database, DatabaseSettings, MigrationReport};
 
 /// What the service layer needs to start.
@@ -16,6 +19,12 @@ pub struct ServicesSettings {
     pub redis: Option<RedisSettings>,
     pub instance_id: String,
     pub version: String,
+    /// Signs access tokens.
+    pub secret_key: Secret,
+    /// Still accepted for verification while a key rotation rolls out.
+    pub previous_secret_key: Option<Secret>,
+    /// At most this many password hashes at once (each takes 19 MiB).
+    pub hash_concurrency: usize,
 }
 
 #[derive(Clone)]
@@ -29,6 +38,9 @@ struct Inner {
     lifecycle: Lifecycle,
     instance_id: String,
     version: String,
+    passwords: PasswordHasher,
+    access_tokens: AccessTokens,
+    rate_limiter: RateLimiter,
 }
 
 impl Services {
@@ -38,9 +50,15 @@ impl Services {
         let database = Database::connect(&settings.database).await?;
         let report = database.migrate(&settings.instance_id).await?;
         let redis = settings.redis.as_ref().map(Redis::new).transpose()?;
+        let passwords = PasswordHasher::new(settings.hash_concurrency)?;
+        let access_tokens =
+            AccessTokens::new(&settings.secret_key, settings.previous_secret_key.as_ref());
         let services = Self {
             inner: Arc::new(Inner {
                 database,
+                rate_limiter: RateLimiter::new(redis.clone()),
+                passwords,
+                access_tokens,
                 redis,
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
@@ -56,6 +74,18 @@ impl Services {
 
     pub fn redis(&self) -> Option<&Redis> {
         self.inner.redis.as_ref()
+    }
+
+    pub fn passwords(&self) -> &PasswordHasher {
+        &self.inner.passwords
+    }
+
+    pub fn access_tokens(&self) -> &AccessTokens {
+        &self.inner.access_tokens
+    }
+
+    pub fn rate_limiter(&self) -> &RateLimiter {
+        &self.inner.rate_limiter
     }
 
     pub fn lifecycle(&self) -> &Lifecycle {

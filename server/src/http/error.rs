@@ -7,15 +7,15 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::{ApiError, ErrorBody, ErrorCode};
 
-/// An `ApiError` on its way out as a response.
+/// An `ApiError` on its way out as a response, with `Retry-After` when it has one.
 #[derive(Debug)]
-pub struct HttpError(pub ApiError);
+pub struct HttpError(pub ApiError, pub Option<u64>);
 
 pub type HttpResult<T> = Result<T, HttpError>;
 
 impl HttpError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self(ApiError::new(code, message))
+        Self(ApiError::new(code, message), None)
     }
 }
 
@@ -24,13 +24,13 @@ impl From<service::Error> for HttpError {
         if error.is_server_fault() {
             tracing::error!(error = %error.chain(), "request failed");
         }
-        Self(error.to_api())
+        Self(error.to_api(), error.retry_after())
     }
 }
 
 impl From<ApiError> for HttpError {
     fn from(error: ApiError) -> Self {
-        Self(error)
+        Self(error, None)
     }
 }
 
@@ -38,12 +38,14 @@ impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry_after = (self.0.code == ErrorCode::Unavailable).then_some("5");
+        let retry_after = self
+            .1
+            .or((self.0.code == ErrorCode::Unavailable).then_some(5));
         let mut response = (status, axum::Json(ErrorBody::from(self.0))).into_response();
         if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -108,7 +110,7 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = detail, "handler panicked");
-    HttpError(ApiError::internal()).into_response()
+    HttpError(ApiError::internal(), None).into_response()
 }
 
 /// Maps bodies that middleware rejected before any extractor ran (e.g. a 413 from a length

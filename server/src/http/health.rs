@@ -43,11 +43,15 @@ pub async fn metrics(
          taskmanager_http_requests_in_flight {}\n\
          # HELP taskmanager_draining 1 while the instance drains for shutdown.\n\
          # TYPE taskmanager_draining gauge\n\
-         taskmanager_draining {}\n",
+         taskmanager_draining {}\n\
+         # HELP taskmanager_ratelimit_redis_failures_total Rate-limit checks that fell back because Redis failed.\n\
+         # TYPE taskmanager_ratelimit_redis_failures_total counter\n\
+         taskmanager_ratelimit_redis_failures_total {}\n",
         services.version(),
         services.instance_id().replace(['"', '\\', '\n'], "_"),
         in_flight.current(),
         draining,
+        services.rate_limiter().fallback_count(),
     );
     (
         [(

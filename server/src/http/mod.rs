@@ -2,9 +2,12 @@
 //!
 //! Handlers here are thin: parse, call one service, map the error. Rules live in `service`.
 
+mod auth;
 pub mod error;
 pub mod health;
 mod openapi;
+mod security;
+pub mod session;
 
 use std::time::Duration;
 
@@ -42,9 +45,14 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/openapi.json", get(openapi::document))
+        .nest("/auth", auth::router())
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::api_method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::api_rate_limit,
+        ))
         .layer(middleware::from_fn(error::json_errors));
 
     let mut security_headers = vec![
@@ -83,6 +91,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf,
+        ))
         .layer(middleware::from_fn_with_state(
             state.in_flight.clone(),
             lifecycle::track,

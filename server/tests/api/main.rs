@@ -2,6 +2,7 @@
 //! Redis servers started by the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod binary;
 mod errors;
 mod health;

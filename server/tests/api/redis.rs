@@ -65,3 +65,60 @@ async fn redis_down_at_start_up_does_not_stop_the_process() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn login_limits_are_shared_between_instances_and_outlive_redis() {
+    let mut redis = RedisServer::start();
+    let prefix = format!("tm-test-{}:", crate::helpers::free_port());
+    let settings = [
+        ("TM_REDIS_URL", redis.url()),
+        ("TM_REDIS_KEY_PREFIX", prefix),
+    ];
+    let a = spawn_app_with(&settings).await;
+    let b = spawn_app_with(&settings).await;
+    let attempt = |app: &TestApp| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("content-type", "application/json")
+            .body(r#"{"email":"target@example.com","password":"guess guess"}"#)
+            .send()
+    };
+    // The per-account limit is 10 a minute: spend it across both instances.
+    for i in 0..10 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(attempt(app).await.unwrap().status(), 401, "attempt {i}");
+    }
+    for app in [&a, &b] {
+        let res = attempt(app).await.unwrap();
+        assert_eq!(
+            res.status(),
+            429,
+            "the 11th attempt is limited on either instance"
+        );
+        let retry: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "Retry-After {retry}");
+        assert_eq!(
+            crate::helpers::json(res).await["error"]["code"],
+            "rate_limited"
+        );
+    }
+
+    // Redis dies: the app keeps answering (in-process limits), never with a 5xx.
+    redis.stop();
+    for _ in 0..12 {
+        let status = attempt(&a).await.unwrap().status().as_u16();
+        assert!(
+            status == 401 || status == 429,
+            "got {status} with Redis down"
+        );
+    }
+    let metrics = a.get("/metrics").await.text().await.unwrap();
+    assert!(
+        !metrics.contains("taskmanager_ratelimit_redis_failures_total 0"),
+        "{metrics}"
+    );
+}

@@ -21,10 +21,11 @@ pub struct Migration {
 }
 
 /// The schema's history. Append only: never edit a migration that has shipped.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "users",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "users",
+        sql: r#"
 DEFINE TABLE IF NOT EXISTS user SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS email ON user TYPE string ASSERT string::is_email($value);
 DEFINE FIELD IF NOT EXISTS name ON user TYPE string;
@@ -34,7 +35,39 @@ DEFINE FIELD IF NOT EXISTS created_at ON user TYPE datetime DEFAULT time::now() 
 DEFINE FIELD IF NOT EXISTS updated_at ON user TYPE datetime DEFAULT time::now();
 DEFINE INDEX IF NOT EXISTS user_email_unique ON user FIELDS email UNIQUE;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "sessions and api tokens",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS session SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS user ON session TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS created_at ON session TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS last_used_at ON session TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS expires_at ON session TYPE datetime;
+DEFINE FIELD IF NOT EXISTS revoked_at ON session TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS user_agent ON session TYPE option<string>;
+DEFINE INDEX IF NOT EXISTS session_user ON session FIELDS user;
+DEFINE TABLE IF NOT EXISTS refresh_token SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS session ON refresh_token TYPE record<session>;
+DEFINE FIELD IF NOT EXISTS token_hash ON refresh_token TYPE string;
+DEFINE FIELD IF NOT EXISTS created_at ON refresh_token TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS used_at ON refresh_token TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS refresh_token_hash ON refresh_token FIELDS token_hash UNIQUE;
+DEFINE INDEX IF NOT EXISTS refresh_token_session ON refresh_token FIELDS session;
+DEFINE TABLE IF NOT EXISTS api_token SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS user ON api_token TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS name ON api_token TYPE string;
+DEFINE FIELD IF NOT EXISTS token_hash ON api_token TYPE string;
+DEFINE FIELD IF NOT EXISTS scopes ON api_token TYPE array<string>;
+DEFINE FIELD IF NOT EXISTS created_at ON api_token TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS expires_at ON api_token TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS last_used_at ON api_token TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS api_token_hash ON api_token FIELDS token_hash UNIQUE;
+DEFINE INDEX IF NOT EXISTS api_token_user ON api_token FIELDS user;
+"#,
+    },
+];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
 const BOOTSTRAP: &str = r#"

@@ -1,0 +1,327 @@
+//! Accounts: the input types both the browser and the server parse with, and the views the API
+//! returns. Parse, don't validate: a value of these types is valid by construction.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// A normalised (trimmed, lower-cased) email address of sensible shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Err("is required");
+        }
+        if s.len() > Self::MAX_LEN {
+            return Err("is too long");
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err("is not an email address");
+        };
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c == '@' || c.is_control());
+        if domain_ok && local_ok {
+            Ok(Self(s))
+        } else {
+            Err("is not an email address")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A password of acceptable length (8–128 characters). Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 8;
+    pub const MAX_CHARS: usize = 128;
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let n = raw.chars().count();
+        if n < Self::MIN_CHARS {
+            Err("must be at least 8 characters")
+        } else if n > Self::MAX_CHARS {
+            Err("must be at most 128 characters")
+        } else {
+            Ok(Self(raw.to_owned()))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password([redacted])")
+    }
+}
+
+/// A person's display name: 1–100 characters after trimming, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.is_empty() {
+            Err("is required")
+        } else if s.chars().count() > Self::MAX_CHARS {
+            Err("must be at most 100 characters")
+        } else if s.chars().any(char::is_control) {
+            Err("must not contain control characters")
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Collects field errors, then yields either all parsed values or one 422 naming each bad field.
+#[derive(Default)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn check<T>(&mut self, field: &str, result: Result<T, &'static str>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(why) => {
+                self.0.insert(field.to_owned(), why.to_owned());
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_error(self) -> ApiError {
+        ApiError::validation(self.0)
+    }
+}
+
+/// `POST /auth/register` as sent.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+/// A registration that passed validation.
+#[derive(Clone, Debug)]
+pub struct Registration {
+    pub email: Email,
+    pub password: Password,
+    pub name: DisplayName,
+}
+
+impl RegisterRequest {
+    pub fn parse(&self) -> Result<Registration, ApiError> {
+        let mut errors = FieldErrors::default();
+        let email = errors.check("email", Email::parse(&self.email));
+        let password = errors.check("password", Password::parse(&self.password));
+        let name = errors.check("name", DisplayName::parse(&self.name));
+        match (email, password, name) {
+            (Some(email), Some(password), Some(name)) => Ok(Registration {
+                email,
+                password,
+                name,
+            }),
+            _ => Err(errors.into_error()),
+        }
+    }
+}
+
+/// `POST /auth/login` as sent. Not validated beyond presence: a wrong shape is just a wrong pair.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /auth/password` (change password) as sent.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A user as the API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// Register and login answer this (plus the refresh cookie).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuthResponse {
+    pub user: UserView,
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: u64,
+}
+
+/// Refresh answers this (plus a new refresh cookie).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: u64,
+}
+
+/// What a personal API token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Read,
+    Write,
+}
+
+/// `POST /auth/tokens` as sent.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateTokenRequest {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// A personal API token as listed (never the secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+/// The answer to creating a token: the only time the secret is shown.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub id: String,
+    pub name: String,
+    pub token: String,
+    pub scopes: Vec<Scope>,
+    pub expires_at: Option<String>,
+}
+
+/// One signed-in session (a refresh-token family) as listed on the account page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: String,
+    pub created_at: String,
+    pub last_used_at: String,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+    }
+
+    #[test]
+    fn bad_emails_are_refused() {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada@.com",
+            "ada@example..com",
+            "a da@example.com",
+            "ada@exa mple.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert!(Email::parse(&format!("{}@example.com", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn passwords_are_8_to_128_characters() {
+        assert!(Password::parse("1234567").is_err());
+        assert!(Password::parse("12345678").is_ok());
+        assert!(
+            Password::parse(&"é".repeat(128)).is_ok(),
+            "counted in characters, not bytes"
+        );
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+        assert!(!format!("{:?}", Password::parse("hunter2hunter2").unwrap()).contains("hunter2"));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(DisplayName::parse("  Ada  ").unwrap().as_str(), "Ada");
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse("a\u{0007}b").is_err());
+        assert!(DisplayName::parse(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn registration_reports_every_bad_field() {
+        let req = RegisterRequest {
+            email: "nope".into(),
+            password: "short".into(),
+            name: "".into(),
+        };
+        let err = req.parse().unwrap_err();
+        let fields = err.fields.unwrap();
+        assert_eq!(fields.len(), 3);
+        assert!(
+            fields.contains_key("email")
+                && fields.contains_key("password")
+                && fields.contains_key("name")
+        );
+    }
+}
