@@ -5,7 +5,9 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
 
-use crate::pages::{LandingPage, NotFoundPage};
+use crate::auth::{keep_session_fresh, Auth};
+use crate::components::TopBar;
+use crate::pages::{AccountPage, LandingPage, NotFoundPage, SignInPage, SignUpPage};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -30,6 +32,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let auth = Auth::provide();
+    keep_session_fresh(auth);
 
     // Effects run only in the browser, so this flips once the wasm has hydrated the page.
     // End-to-end tests wait on it instead of sleeping.
@@ -45,9 +49,13 @@ pub fn App() -> impl IntoView {
         <Router>
             <div id="app" data-hydrated=move || hydrated.get().to_string()>
                 <a class="skip-link" href="#main">"Skip to content"</a>
+                <TopBar/>
                 <main id="main" tabindex="-1">
                     <Routes fallback=NotFoundPage>
                         <Route path=StaticSegment("") view=LandingPage/>
+                        <Route path=StaticSegment("signin") view=SignInPage/>
+                        <Route path=StaticSegment("signup") view=SignUpPage/>
+                        <Route path=StaticSegment("account") view=AccountPage/>
                     </Routes>
                 </main>
             </div>

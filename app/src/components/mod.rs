@@ -1,6 +1,8 @@
 mod status_panel;
+mod topbar;
 
 pub use status_panel::StatusPanel;
+pub use topbar::TopBar;
 
 /// Sets the HTTP status of a server-rendered page; does nothing in the browser.
 pub fn set_http_status(status: u16) {

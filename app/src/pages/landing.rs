@@ -8,12 +8,6 @@ use crate::components::StatusPanel;
 pub fn LandingPage() -> impl IntoView {
     view! {
         <Title text=""/>
-        <header class="topbar">
-            <a class="brand" href="/">
-                <img src="/favicon.svg" alt="" width="28" height="28"/>
-                <span>"Task Manager"</span>
-            </a>
-        </header>
         <section class="hero" aria-labelledby="hero-title">
             <h1 id="hero-title">"Plan, track and ship — together, live."</h1>
             <p class="hero__lead">

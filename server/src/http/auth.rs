@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/register", post(register))
         .route("/login", post(login))
         .route("/refresh", post(refresh))
+        .route("/renew", get(renew_redirect).post(renew_browser))
         .route("/logout", post(logout))
         .route("/me", get(me).delete(delete_account))
         .route("/password", post(change_password))
@@ -118,6 +119,86 @@ async fn refresh(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Browser sessions: rotate the refresh cookie and set fresh access and hint cookies.
+async fn renew_cookies(
+    services: &Services,
+    cookies: CookiePolicy,
+    client: &service::ClientInfo,
+    headers: &HeaderMap,
+) -> Result<Vec<axum::http::HeaderValue>, service::Error> {
+    let token = cookie(headers, REFRESH_COOKIE)
+        .ok_or_else(|| service::Error::client(ErrorCode::Unauthenticated, "No session."))?;
+    let issued = services.refresh(token, client).await?;
+    Ok(cookies.browser_session(&issued))
+}
+
+/// `POST /auth/renew`: the hydrated app renews its cookies before the access token expires.
+async fn renew_browser(
+    State(services): State<Services>,
+    State(cookies): State<CookiePolicy>,
+    Client(client): Client,
+    headers: HeaderMap,
+) -> HttpResult<Response> {
+    match renew_cookies(&services, cookies, &client, &headers).await {
+        Ok(set) => Ok(with_cookies(StatusCode::NO_CONTENT, set, ())),
+        Err(e) if e.code() == ErrorCode::Unauthenticated => Ok(with_cookies(
+            StatusCode::UNAUTHORIZED,
+            cookies.cleared(),
+            HttpError::from(e),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// `GET /auth/renew?next=/path`: a page load found the access cookie expired but the session
+/// hint present; renew (or clear) the cookies and go back, so the page renders signed in with
+/// no flash of signed-out content.
+async fn renew_redirect(
+    State(services): State<Services>,
+    State(cookies): State<CookiePolicy>,
+    Client(client): Client,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<Next>,
+) -> Response {
+    let next = query
+        .next
+        .filter(|n| is_local_path(n))
+        .unwrap_or_else(|| "/".to_owned());
+    let set = match renew_cookies(&services, cookies, &client, &headers).await {
+        Ok(set) => set,
+        Err(e) => {
+            if e.is_server_fault() {
+                tracing::error!(error = %e.chain(), "session renewal failed");
+            }
+            cookies.cleared()
+        }
+    };
+    let mut response = with_cookies(StatusCode::SEE_OTHER, set, ());
+    if let Ok(location) = axum::http::HeaderValue::from_str(&next) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, location);
+    }
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// Only same-site paths: never an open redirect.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
 }
 
 async fn logout(

@@ -12,7 +12,7 @@ pub mod session;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
@@ -38,7 +38,12 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
         let services = state.services.clone();
-        move || provide_context(services.clone())
+        let cookies = session::CookiePolicy::from_ref(&state);
+        move || {
+            provide_context(services.clone());
+            provide_context(cookies);
+            page_security_policy();
+        }
     };
 
     let api = Router::new()
@@ -56,6 +61,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(error::json_errors));
 
     let mut security_headers = vec![
+        // Pages get a nonce-based policy (`page_security_policy`); everything else this one.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        ),
         (
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -95,6 +105,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::csrf,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::client_info,
+        ))
+        .layer(middleware::from_fn(session::renew_expired_session))
         .layer(middleware::from_fn_with_state(
             state.in_flight.clone(),
             lifecycle::track,
@@ -169,7 +184,33 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
         return error::api_not_found().await.into_response();
     }
     let services = state.services.clone();
-    handle_server_fns_with_context(move || provide_context(services.clone()), request)
+    let cookies = session::CookiePolicy::from_ref(&state);
+    let context = move || {
+        provide_context(services.clone());
+        provide_context(cookies);
+    };
+    handle_server_fns_with_context(context, request)
         .await
         .into_response()
+}
+
+/// The Content-Security-Policy of a rendered page: scripts only from us or carrying this
+/// response's nonce (Leptos puts it on its hydration scripts), wasm allowed to compile, no
+/// inline styles, no framing.
+fn page_security_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
 }

@@ -1,113 +1,23 @@
-//! Who is calling: bearer tokens for API clients, HttpOnly cookies for the browser, and the
-//! cookies themselves. Resolution is delegated to `Services::authenticate`.
+//! Who is calling, for REST handlers: the client-info middleware and the auth extractors. The
+//! cookie rules and credential resolution are `app::ssr::session`'s, shared with server
+//! functions.
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
-use axum::http::header::{AUTHORIZATION, COOKIE, USER_AGENT};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts, Request, State};
+use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
 use domain::ErrorCode;
-use service::{Caller, ClientInfo, IssuedSession, Services, REFRESH_TTL_SECONDS};
+use service::{Caller, ClientInfo};
+
+pub use app::ssr::session::{
+    bearer, cookie, CookiePolicy, ACCESS_COOKIE, HINT_COOKIE, REFRESH_COOKIE,
+};
 
 use super::error::HttpError;
 use crate::state::AppState;
-
-/// The refresh token: only ever sent to the auth endpoints.
-pub const REFRESH_COOKIE: &str = "tm_refresh";
-/// The access token for the browser UI (SSR and server functions).
-pub const ACCESS_COOKIE: &str = "tm_access";
-/// Not a secret: tells the server a refresh cookie was set, so a page load with an expired
-/// access cookie can renew it with a redirect instead of rendering signed out.
-pub const HINT_COOKIE: &str = "tm_session";
-
-/// A value of the request's `Cookie` header(s).
-pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim_matches('"'))
-        .filter(|v| !v.is_empty())
-}
-
-/// The bearer credential, if the request has one.
-pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
-    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
-/// How cookies are built for this deployment.
-#[derive(Clone, Copy)]
-pub struct CookiePolicy {
-    pub secure: bool,
-}
-
-impl CookiePolicy {
-    fn build(
-        &self,
-        name: &str,
-        value: &str,
-        path: &str,
-        max_age: u64,
-        http_only: bool,
-        same_site: &str,
-    ) -> HeaderValue {
-        let mut c = format!("{name}={value}; Path={path}; Max-Age={max_age}; SameSite={same_site}");
-        if http_only {
-            c.push_str("; HttpOnly");
-        }
-        if self.secure {
-            c.push_str("; Secure");
-        }
-        HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
-    }
-
-    /// The refresh cookie of API.md: HttpOnly, SameSite=Strict, Path=/api/v1/auth.
-    pub fn refresh(&self, token: &str) -> HeaderValue {
-        self.build(
-            REFRESH_COOKIE,
-            token,
-            "/api/v1/auth",
-            REFRESH_TTL_SECONDS,
-            true,
-            "Strict",
-        )
-    }
-
-    /// The browser's cookies for a session: refresh, access (for pages and server functions) and
-    /// the renewal hint.
-    pub fn browser_session(&self, issued: &IssuedSession) -> Vec<HeaderValue> {
-        vec![
-            self.refresh(&issued.refresh_token),
-            self.build(
-                ACCESS_COOKIE,
-                &issued.access_token,
-                "/",
-                issued.expires_in,
-                true,
-                "Lax",
-            ),
-            self.build(HINT_COOKIE, "1", "/", REFRESH_TTL_SECONDS, false, "Lax"),
-        ]
-    }
-
-    /// Expires every session cookie.
-    pub fn cleared(&self) -> Vec<HeaderValue> {
-        vec![
-            self.build(REFRESH_COOKIE, "", "/api/v1/auth", 0, true, "Strict"),
-            self.build(ACCESS_COOKIE, "", "/", 0, true, "Lax"),
-            self.build(HINT_COOKIE, "", "/", 0, false, "Lax"),
-        ]
-    }
-}
 
 impl FromRef<AppState> for CookiePolicy {
     fn from_ref(state: &AppState) -> Self {
@@ -117,41 +27,51 @@ impl FromRef<AppState> for CookiePolicy {
     }
 }
 
-/// Where the request comes from: the peer address, or the configured proxy header.
-pub fn client_info(parts: &Parts, state: &AppState) -> ClientInfo {
+/// Middleware: records where the request comes from (the peer, or the header the trusted proxy
+/// sets) as a `ClientInfo` extension, for rate limits and session lists.
+pub async fn client_info(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let header_ip = state
         .settings
         .client_ip_header
         .as_deref()
-        .and_then(|h| parts.headers.get(h))
+        .and_then(|h| request.headers().get(h))
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(',').next().unwrap_or(v).trim().to_owned())
         .filter(|v| !v.is_empty());
-    let peer_ip = parts
-        .extensions
+    let peer_ip = request
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string());
-    ClientInfo {
+    let info = ClientInfo {
         ip: header_ip.or(peer_ip),
-        user_agent: parts
-            .headers
+        user_agent: request
+            .headers()
             .get(USER_AGENT)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    }
+            .map(|s| s.chars().take(300).collect()),
+    };
+    request.extensions_mut().insert(info);
+    next.run(request).await
 }
 
 /// Extractor: the request's client information.
 pub struct Client(pub ClientInfo);
 
-impl FromRequestParts<AppState> for Client {
+impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Self(client_info(parts, state)))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ClientInfo>()
+                .cloned()
+                .unwrap_or_default(),
+        ))
     }
 }
 
@@ -165,7 +85,7 @@ impl FromRequestParts<AppState> for Authenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match authenticate(&parts.headers, &state.services).await? {
+        match app::ssr::session::authenticate(&parts.headers, &state.services).await? {
             Some(caller) => Ok(Self(caller)),
             None => Err(HttpError::new(
                 ErrorCode::Unauthenticated,
@@ -175,7 +95,7 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
-/// Extractor: the caller when there is one; a bad credential is still a 401.
+/// Extractor: the caller when there is one; a bad bearer token is still a 401.
 pub struct MaybeAuthenticated(pub Option<Caller>);
 
 impl FromRequestParts<AppState> for MaybeAuthenticated {
@@ -185,29 +105,55 @@ impl FromRequestParts<AppState> for MaybeAuthenticated {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self(authenticate(&parts.headers, &state.services).await?))
+        Ok(Self(
+            app::ssr::session::authenticate(&parts.headers, &state.services).await?,
+        ))
     }
 }
 
-/// Resolves the request's credential. A presented but invalid bearer token is an error; an
-/// invalid cookie just means "not signed in".
-pub async fn authenticate(
-    headers: &axum::http::HeaderMap,
-    services: &Services,
-) -> Result<Option<Caller>, HttpError> {
-    if let Some(token) = bearer(headers) {
-        return services
-            .authenticate(token)
-            .await
-            .map(Some)
-            .map_err(HttpError::from);
+/// Middleware for page loads: when the access cookie has expired (browsers drop it with its
+/// token) but the session hint is there, renew first (a redirect through `/api/v1/auth/renew`,
+/// where the refresh cookie is sent) so the page renders signed in.
+pub async fn renew_expired_session(request: Request, next: Next) -> Response {
+    use axum::http::{header, Method, StatusCode};
+    let path = request.uri().path();
+    let is_page = request.method() == Method::GET
+        && !path.starts_with("/api")
+        && !path.starts_with("/pkg")
+        && path != "/metrics"
+        && !path.contains('.')
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    let headers = request.headers();
+    if is_page && cookie(headers, HINT_COOKIE).is_some() && cookie(headers, ACCESS_COOKIE).is_none()
+    {
+        let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        let location = format!("/api/v1/auth/renew?next={}", encode_component(target));
+        if let Ok(value) = axum::http::HeaderValue::from_str(&location) {
+            let mut response = Response::new(axum::body::Body::empty());
+            *response.status_mut() = StatusCode::SEE_OTHER;
+            response.headers_mut().insert(header::LOCATION, value);
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            return response;
+        }
     }
-    match cookie(headers, ACCESS_COOKIE) {
-        Some(token) => match services.authenticate(token).await {
-            Ok(caller) => Ok(Some(caller)),
-            Err(e) if e.is_server_fault() => Err(e.into()),
-            Err(_) => Ok(None),
-        },
-        None => Ok(None),
+    next.run(request).await
+}
+
+fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
     }
+    out
 }

@@ -73,7 +73,10 @@ fn the_embedded_store_keeps_data_across_restarts() {
         String::from_utf8_lossy(&first.stderr)
     );
     let first = String::from_utf8(first.stdout).unwrap();
-    assert!(first.contains("migrations: applied") && !first.contains("applied 0"), "{first}");
+    assert!(
+        first.contains("migrations: applied") && !first.contains("applied 0"),
+        "{first}"
+    );
     assert!(
         dir.join("db").exists(),
         "the database lives in TM_DATA_DIR/db"
