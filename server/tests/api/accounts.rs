@@ -456,3 +456,120 @@ async fn cross_site_requests_with_cookies_are_refused() {
         200
     );
 }
+
+#[tokio::test]
+async fn an_expired_browser_session_is_renewed_by_redirect_before_the_page_renders() {
+    let app = spawn_app().await;
+    let account = app.register("joan@example.com", "a fine password").await;
+
+    // A page load with the session hint but no access cookie (it expired with its token).
+    let res = app
+        .client
+        .get(app.url("/account?tab=sessions"))
+        .header("accept", "text/html")
+        .header("cookie", "tm_session=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        "/api/v1/auth/renew?next=/account%3Ftab%3Dsessions"
+    );
+
+    // The browser follows it, sending the refresh cookie (its path matches).
+    let res = app
+        .client
+        .get(app.url("/api/v1/auth/renew?next=/account%3Ftab%3Dsessions"))
+        .header(
+            "cookie",
+            format!("tm_session=1; tm_refresh={}", account.refresh),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/account?tab=sessions");
+    let access = set_cookie(res.headers(), "tm_access").expect("a fresh access cookie");
+    assert!(
+        access.contains("HttpOnly") && access.contains("Path=/"),
+        "{access}"
+    );
+    assert!(
+        set_cookie(res.headers(), "tm_refresh").is_some(),
+        "the refresh cookie rotates"
+    );
+
+    // The page now renders signed in, straight from the server.
+    let res = app
+        .client
+        .get(app.url("/account"))
+        .header("accept", "text/html")
+        .header(
+            "cookie",
+            format!("tm_session=1; tm_access={}", cookie_value(&access)),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("joan@example.com"));
+
+    // A dead refresh token clears the cookies and still goes back, never to another site.
+    let res = app
+        .client
+        .get(app.url("/api/v1/auth/renew?next=//evil.example/x"))
+        .header("cookie", "tm_session=1; tm_refresh=stale")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/");
+    assert!(set_cookie(res.headers(), "tm_session")
+        .unwrap()
+        .contains("Max-Age=0"));
+}
+
+#[tokio::test]
+async fn server_functions_answer_with_the_same_rules_and_codes() {
+    let app = spawn_app().await;
+    let sign_in = |email: &str, password: &str| {
+        app.client
+            .post(app.url("/api/fn/sign_in"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .header("origin", app.url(""))
+            .body(format!("email={email}&password={password}"))
+            .send()
+    };
+    app.register("ken@example.com", "a fine password").await;
+    let res = sign_in("ken%40example.com", "wrong+password")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(json(res).await["code"], "invalid_credentials");
+
+    let res = sign_in("ken%40example.com", "a+fine+password")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    for name in ["tm_access", "tm_refresh", "tm_session"] {
+        assert!(
+            set_cookie(res.headers(), name).is_some(),
+            "sign-in sets {name}"
+        );
+    }
+
+    // Cross-site form posts to server functions are refused like REST calls.
+    let res = app
+        .client
+        .post(app.url("/api/fn/sign_in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .body("email=ken%40example.com&password=a+fine+password")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
