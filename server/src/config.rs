@@ -433,6 +433,9 @@ impl Settings {
                 .unwrap_or_else(|| Secret::new(String::new())),
             previous_secret_key: self.previous_secret_key.clone(),
             hash_concurrency: self.hash_concurrency,
+            public_url: self.public_url.clone(),
+            outbox_dir: self.data_dir.join("outbox"),
+            mail_from: self.mail_from.clone(),
         }
     }
 

@@ -62,12 +62,12 @@ pub struct IssuedSession {
 }
 
 #[derive(Debug, SurrealValue)]
-struct UserRow {
-    id: String,
-    email: String,
-    name: String,
-    password_hash: String,
-    created_at: String,
+pub(crate) struct UserRow {
+    pub(crate) id: String,
+    pub(crate) email: String,
+    pub(crate) name: String,
+    pub(crate) password_hash: String,
+    pub(crate) created_at: String,
 }
 
 impl UserRow {
@@ -95,7 +95,7 @@ struct RefreshRow {
 }
 
 impl Services {
-    async fn limit(&self, limit: &Limit, subject: &str) -> Result<()> {
+    pub(crate) async fn limit(&self, limit: &Limit, subject: &str) -> Result<()> {
         match self.rate_limiter().check(limit, subject).await {
             Decision::Allowed => Ok(()),
             Decision::Limited { retry_after } => Err(Error::RateLimited {
@@ -104,7 +104,7 @@ impl Services {
         }
     }
 
-    async fn limit_ip(&self, limit: &Limit, client: &ClientInfo) -> Result<()> {
+    pub(crate) async fn limit_ip(&self, limit: &Limit, client: &ClientInfo) -> Result<()> {
         self.limit(limit, client.ip.as_deref().unwrap_or("unknown"))
             .await
     }
@@ -146,6 +146,8 @@ impl Services {
         let user: Option<UserRow> = response.take(0)?;
         let user = user.ok_or_else(|| Error::Internal("CREATE user returned nothing".into()))?;
         tracing::info!(user = %user.id, "account created");
+        self.send_email_verification(&user.id, &user.email, &user.name)
+            .await?;
         self.start_session(&user, client).await
     }
 
@@ -190,7 +192,7 @@ impl Services {
         self.start_session(&user, client).await
     }
 
-    async fn user_by_email(&self, email: &Email) -> Result<Option<UserRow>> {
+    pub(crate) async fn user_by_email(&self, email: &Email) -> Result<Option<UserRow>> {
         let mut res = self
             .database()
             .client()
@@ -725,6 +727,9 @@ mod tests {
             secret_key: crate::Secret::new("k".repeat(40)),
             previous_secret_key: None,
             hash_concurrency: 2,
+            public_url: "http://127.0.0.1".into(),
+            outbox_dir: std::env::temp_dir().join(format!("tm-outbox-{}", std::process::id())),
+            mail_from: "test@localhost".into(),
         };
         Services::start(settings).await.unwrap().0
     }

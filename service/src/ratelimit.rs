@@ -64,6 +64,12 @@ pub mod limits {
         period: Duration::from_secs(3600),
         fallback_local: true,
     };
+    pub const PASSWORD_RESET_PER_ACCOUNT: Limit = Limit {
+        name: "reset_account",
+        burst: 3,
+        period: Duration::from_secs(3600),
+        fallback_local: true,
+    };
     pub const API_PER_CLIENT: Limit = Limit {
         name: "api",
         burst: 600,

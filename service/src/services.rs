@@ -8,6 +8,7 @@ use crate::auth::{AccessTokens, PasswordHasher};
 use crate::cache::{Redis, RedisSettings};
 use crate::error::Result;
 use crate::health::Lifecycle;
+use crate::mail::Mailer;
 use crate::ratelimit::RateLimiter;
 use crate::secret::Secret;
 use crate::store::{Database, DatabaseSettings, MigrationReport};
@@ -25,6 +26,11 @@ pub struct ServicesSettings {
     pub previous_secret_key: Option<Secret>,
     /// At most this many password hashes at once (each takes 19 MiB).
     pub hash_concurrency: usize,
+    /// The URL people reach the app at, for links in mail.
+    pub public_url: String,
+    /// Where development mail is written.
+    pub outbox_dir: std::path::PathBuf,
+    pub mail_from: String,
 }
 
 #[derive(Clone)]
@@ -41,6 +47,8 @@ struct Inner {
     passwords: PasswordHasher,
     access_tokens: AccessTokens,
     rate_limiter: RateLimiter,
+    mailer: Mailer,
+    public_url: String,
 }
 
 impl Services {
@@ -59,6 +67,8 @@ impl Services {
                 rate_limiter: RateLimiter::new(redis.clone()),
                 passwords,
                 access_tokens,
+                mailer: Mailer::outbox(settings.outbox_dir, settings.mail_from),
+                public_url: settings.public_url,
                 redis,
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
@@ -82,6 +92,14 @@ impl Services {
 
     pub fn access_tokens(&self) -> &AccessTokens {
         &self.inner.access_tokens
+    }
+
+    pub fn mailer(&self) -> &Mailer {
+        &self.inner.mailer
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.inner.public_url
     }
 
     pub fn rate_limiter(&self) -> &RateLimiter {

@@ -28,6 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/renew", get(renew_redirect).post(renew_browser))
         .route("/logout", post(logout))
         .route("/me", get(me).delete(delete_account))
+        .route("/password-reset", post(request_password_reset))
+        .route("/password-reset/confirm", post(confirm_password_reset))
+        .route("/verify-email", post(verify_email))
         .route("/password", post(change_password))
         .route("/sessions", get(list_sessions).delete(revoke_all_sessions))
         .route("/sessions/{id}", delete(revoke_session))
@@ -288,5 +291,51 @@ async fn delete_token(
     Path(id): Path<String>,
 ) -> HttpResult<StatusCode> {
     services.delete_api_token(&caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize)]
+struct EmailBody {
+    email: String,
+}
+
+#[derive(serde::Deserialize)]
+struct ResetConfirmBody {
+    token: String,
+    password: String,
+}
+
+#[derive(serde::Deserialize)]
+struct TokenBody {
+    token: String,
+}
+
+/// 202 whether or not the account exists: the answer never tells who has an account.
+async fn request_password_reset(
+    State(services): State<Services>,
+    Client(client): Client,
+    ApiJson(body): ApiJson<EmailBody>,
+) -> HttpResult<StatusCode> {
+    services
+        .request_password_reset(&body.email, &client)
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn confirm_password_reset(
+    State(services): State<Services>,
+    ApiJson(body): ApiJson<ResetConfirmBody>,
+) -> HttpResult<StatusCode> {
+    services
+        .confirm_password_reset(&body.token, &body.password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn verify_email(
+    State(services): State<Services>,
+    ApiJson(body): ApiJson<TokenBody>,
+) -> HttpResult<StatusCode> {
+    services.verify_email(&body.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

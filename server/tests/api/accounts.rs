@@ -573,3 +573,120 @@ async fn server_functions_answer_with_the_same_rules_and_codes() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+/// Waits for a mail of `kind` to `to` in the outbox and returns the token of its link.
+async fn mailed_token(app: &TestApp, kind: &str, to: &str) -> String {
+    let outbox = app.data_dir.join("outbox");
+    let start = std::time::Instant::now();
+    loop {
+        let mails = std::fs::read_dir(&outbox).into_iter().flatten().flatten();
+        for entry in mails {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(&format!("-{kind}.eml")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            if text.contains(&format!("To: {to}")) {
+                let at = text.find("token=").expect("a link with a token") + "token=".len();
+                return text[at..].split_whitespace().next().unwrap().to_owned();
+            }
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "no {kind} mail to {to} in {}",
+            outbox.display()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn password_reset_by_mail_is_single_use_and_signs_everyone_out() {
+    let app = spawn_app().await;
+    let account = app.register("rosa@example.com", "the old password").await;
+
+    // The same answer whether or not the account exists.
+    for email in ["rosa@example.com", "nobody@example.com"] {
+        let res = app
+            .post_json("/api/v1/auth/password-reset", &json!({"email": email}))
+            .await;
+        assert_eq!(res.status(), 202, "{email}");
+    }
+    let token = mailed_token(&app, "password_reset", "rosa@example.com").await;
+    assert!(
+        !app.data_dir.join("outbox").read_dir().unwrap().any(|e| {
+            std::fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .contains("nobody@example.com")
+        }),
+        "no mail for an unknown address"
+    );
+
+    let res = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": token, "password": "short"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": token, "password": "the new password"}),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        app.me(&account.access_token).await.status(),
+        401,
+        "every session is signed out"
+    );
+    assert_eq!(app.refresh(&account.refresh).await.status(), 401);
+
+    let res = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": token, "password": "yet another one"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(json(res).await["error"]["code"], "invalid_token");
+    let res = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": "made-up", "password": "yet another one"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+
+    let old = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "rosa@example.com", "password": "the old password"}),
+        )
+        .await;
+    assert_eq!(old.status(), 401);
+    let new = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "rosa@example.com", "password": "the new password"}),
+        )
+        .await;
+    assert_eq!(new.status(), 200);
+}
+
+#[tokio::test]
+async fn new_accounts_confirm_their_email_once() {
+    let app = spawn_app().await;
+    app.register("hedy@example.com", "a fine password").await;
+    let token = mailed_token(&app, "verify_email", "hedy@example.com").await;
+    let res = app
+        .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+        .await;
+    assert_eq!(res.status(), 204);
+    let res = app
+        .post_json("/api/v1/auth/verify-email", &json!({"token": token}))
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(json(res).await["error"]["code"], "invalid_token");
+}

@@ -11,6 +11,7 @@ use server::startup::Application;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    pub data_dir: PathBuf,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -54,6 +55,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        data_dir,
     }
 }
 

@@ -67,6 +67,20 @@ DEFINE INDEX IF NOT EXISTS api_token_hash ON api_token FIELDS token_hash UNIQUE;
 DEFINE INDEX IF NOT EXISTS api_token_user ON api_token FIELDS user;
 "#,
     },
+    Migration {
+        version: 3,
+        name: "single-use account tokens (password reset, email verification)",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS account_token SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS user ON account_token TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS kind ON account_token TYPE string ASSERT $value IN ['password_reset', 'verify_email'];
+DEFINE FIELD IF NOT EXISTS token_hash ON account_token TYPE string;
+DEFINE FIELD IF NOT EXISTS created_at ON account_token TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS expires_at ON account_token TYPE datetime;
+DEFINE FIELD IF NOT EXISTS used_at ON account_token TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS account_token_hash ON account_token FIELDS token_hash UNIQUE;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
