@@ -7,7 +7,10 @@ use leptos_router::StaticSegment;
 
 use crate::auth::{keep_session_fresh, Auth};
 use crate::components::TopBar;
-use crate::pages::{AccountPage, LandingPage, NotFoundPage, SignInPage, SignUpPage};
+use crate::pages::{
+    AccountPage, ForgotPasswordPage, LandingPage, NotFoundPage, ResetPasswordPage, SignInPage,
+    SignUpPage, VerifyEmailPage,
+};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,6 +59,9 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("signin") view=SignInPage/>
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=StaticSegment("account") view=AccountPage/>
+                        <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage/>
+                        <Route path=StaticSegment("reset-password") view=ResetPasswordPage/>
+                        <Route path=StaticSegment("verify-email") view=VerifyEmailPage/>
                     </Routes>
                 </main>
             </div>

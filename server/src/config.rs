@@ -138,7 +138,11 @@ impl Raw {
 fn is_secret(name: &str) -> bool {
     matches!(
         name,
-        "TM_DATABASE_PASS" | "TM_SECRET_KEY" | "TM_SMTP_URL" | "TM_REDIS_URL"
+        "TM_DATABASE_PASS"
+            | "TM_SECRET_KEY"
+            | "TM_SECRET_KEY_PREVIOUS"
+            | "TM_SMTP_URL"
+            | "TM_REDIS_URL"
     )
 }
 

@@ -81,3 +81,88 @@ pub async fn end_sessions(id: Option<String>) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+#[server(prefix = "/api/fn", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
+    use crate::ssr::*;
+    services()?
+        .request_password_reset(&email, &client_info())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), ApiError> {
+    use crate::ssr::*;
+    services()?
+        .confirm_password_reset(&token, &password)
+        .await
+        .map_err(fail)?;
+    set_cookies(cookie_policy().cleared());
+    Ok(())
+}
+
+#[server(prefix = "/api/fn", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), ApiError> {
+    use crate::ssr::*;
+    services()?.verify_email(&token).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), ApiError> {
+    use crate::ssr::*;
+    let caller = require_caller().await?;
+    let request = domain::account::ChangePasswordRequest {
+        current_password,
+        new_password,
+    };
+    services()?
+        .change_password(&caller, &request)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_tokens")]
+pub async fn my_tokens() -> Result<Vec<domain::account::ApiTokenView>, ApiError> {
+    use crate::ssr::*;
+    let caller = require_caller().await?;
+    services()?.list_api_tokens(&caller).await.map_err(fail)
+}
+
+/// Creates a personal API token; the answer is the only time its secret is shown.
+#[server(prefix = "/api/fn", endpoint = "create_token")]
+pub async fn create_token(
+    name: String,
+    write: bool,
+) -> Result<domain::account::CreatedToken, ApiError> {
+    use crate::ssr::*;
+    use domain::account::Scope;
+    let caller = require_caller().await?;
+    let scopes = if write {
+        vec![Scope::Read, Scope::Write]
+    } else {
+        vec![Scope::Read]
+    };
+    let request = domain::account::CreateTokenRequest {
+        name,
+        scopes,
+        expires_at: None,
+    };
+    services()?
+        .create_api_token(&caller, &request)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_token")]
+pub async fn delete_token(id: String) -> Result<(), ApiError> {
+    use crate::ssr::*;
+    let caller = require_caller().await?;
+    services()?
+        .delete_api_token(&caller, &id)
+        .await
+        .map_err(fail)
+}

@@ -23,6 +23,8 @@ pub fn AccountPage() -> impl IntoView {
                         </dl>
                     </section>
                     <Sessions/>
+                    <super::account_extra::ChangePasswordPanel/>
+                    <super::account_extra::TokensPanel/>
                 }.into_any(),
                 _ => view! { <Redirect path="/signin"/> }.into_any(),
             })}

@@ -47,6 +47,7 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p class="auth-card__alt"><A href="/forgot-password">"Forgot your password?"</A></p>
             <p class="auth-card__alt">"New here? " <A href="/signup">"Create an account"</A></p>
         </section>
     }

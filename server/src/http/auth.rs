@@ -158,6 +158,9 @@ async fn renew_browser(
 #[derive(serde::Deserialize)]
 struct Next {
     next: Option<String>,
+    /// Set by the retry page: a second attempt without the cookie gives up (and clears).
+    #[serde(default)]
+    retry: bool,
 }
 
 /// `GET /auth/renew?next=/path`: a page load found the access cookie expired but the session
@@ -174,6 +177,12 @@ async fn renew_redirect(
         .next
         .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".to_owned());
+    if cookie(&headers, REFRESH_COOKIE).is_none() && !query.retry {
+        // A navigation that started on another site (a link in a mail) does not carry the
+        // SameSite=Strict refresh cookie, even through our own redirect. Ask again from a page
+        // of ours: a same-origin navigation does carry it. Clearing here would sign people out.
+        return retry_page(&next);
+    }
     let set = match renew_cookies(&services, cookies, &client, &headers).await {
         Ok(set) => set,
         Err(e) => {
@@ -189,6 +198,24 @@ async fn renew_redirect(
             .headers_mut()
             .insert(axum::http::header::LOCATION, location);
     }
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// A tiny page that navigates (same-origin, no script) to the renewal again, marked as a retry.
+fn retry_page(next: &str) -> Response {
+    let target = format!(
+        "/api/v1/auth/renew?retry=true&next={}",
+        super::session::encode_component(next)
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\">\
+         <title>Signing you in…</title></head><body><p>Signing you in… <a href=\"{target}\">Continue</a></p></body></html>"
+    );
+    let mut response = (StatusCode::OK, axum::response::Html(html)).into_response();
     response.headers_mut().insert(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),

@@ -83,38 +83,41 @@ pub fn router(state: AppState) -> Router {
         ));
     }
 
-    let mut router = Router::new()
-        .nest("/api/v1", api)
-        .route(
-            "/api/fn/{*fn_name}",
-            get(server_fn_handler).post(server_fn_handler),
-        )
-        .route("/api/{*rest}", any(error::api_not_found))
-        .route("/api", any(error::api_not_found))
-        .route("/api/", any(error::api_not_found))
-        .route("/metrics", get(health::metrics))
-        .leptos_routes_with_context(&state, routes, context.clone(), {
-            let options = leptos_options.clone();
-            move || app::shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, app::shell))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security::csrf,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            session::client_info,
-        ))
-        .layer(middleware::from_fn(session::renew_expired_session))
-        .layer(middleware::from_fn_with_state(
-            state.in_flight.clone(),
-            lifecycle::track,
-        ))
-        .with_state(state);
+    let mut router =
+        Router::new()
+            .nest("/api/v1", api)
+            .route(
+                "/api/fn/{*fn_name}",
+                get(server_fn_handler).post(server_fn_handler).layer(
+                    middleware::from_fn_with_state(state.clone(), security::api_rate_limit),
+                ),
+            )
+            .route("/api/{*rest}", any(error::api_not_found))
+            .route("/api", any(error::api_not_found))
+            .route("/api/", any(error::api_not_found))
+            .route("/metrics", get(health::metrics))
+            .leptos_routes_with_context(&state, routes, context.clone(), {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            })
+            .fallback(leptos_axum::file_and_error_handler_with_context::<
+                AppState,
+                _,
+            >(context, app::shell))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                security::csrf,
+            ))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                session::client_info,
+            ))
+            .layer(middleware::from_fn(session::renew_expired_session))
+            .layer(middleware::from_fn_with_state(
+                state.in_flight.clone(),
+                lifecycle::track,
+            ))
+            .with_state(state);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

@@ -146,7 +146,7 @@ pub async fn renew_expired_session(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-fn encode_component(s: &str) -> String {
+pub(super) fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {

@@ -516,6 +516,38 @@ async fn an_expired_browser_session_is_renewed_by_redirect_before_the_page_rende
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("joan@example.com"));
 
+    // A navigation from another site arrives without the SameSite=Strict refresh cookie: the
+    // server asks again from its own page (which carries it) instead of signing the person out.
+    let res = app
+        .client
+        .get(app.url("/api/v1/auth/renew?next=/account"))
+        .header("cookie", "tm_session=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        set_cookie(res.headers(), "tm_session").is_none(),
+        "nothing is cleared"
+    );
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("url=/api/v1/auth/renew?retry=true&next=/account"),
+        "{page}"
+    );
+    // The retry still without a cookie gives up and clears the hint, so there is no loop.
+    let res = app
+        .client
+        .get(app.url("/api/v1/auth/renew?retry=true&next=/account"))
+        .header("cookie", "tm_session=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(set_cookie(res.headers(), "tm_session")
+        .unwrap()
+        .contains("Max-Age=0"));
+
     // A dead refresh token clears the cookies and still goes back, never to another site.
     let res = app
         .client
