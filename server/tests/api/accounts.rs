@@ -722,3 +722,40 @@ async fn new_accounts_confirm_their_email_once() {
     assert_eq!(res.status(), 400);
     assert_eq!(json(res).await["error"]["code"], "invalid_token");
 }
+
+#[tokio::test]
+async fn https_deployments_get_secure_cookies_and_hsts() {
+    let app = crate::helpers::spawn_app_with(&[
+        ("TM_PUBLIC_URL", "https://tasks.example.com".to_owned()),
+        (
+            "TM_SECRET_KEY",
+            "an-https-deployment-secret-key-0123456789".to_owned(),
+        ),
+    ])
+    .await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "sec@example.com", "password": "a fine password", "name": "Sec"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let cookie = set_cookie(res.headers(), "tm_refresh").unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let page = app.get("/").await;
+    assert!(page.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    // Behind TLS the browser's Origin is the public URL, not the listen address.
+    let refresh = cookie_value(&cookie);
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", format!("tm_refresh={refresh}"))
+        .header("origin", "https://tasks.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
