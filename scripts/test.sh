@@ -34,6 +34,7 @@ timed "wasm build has no server crates" bash -c '
   echo "ok: no surrealdb, redis, axum or argon2 in the wasm dependency tree"'
 timed "release build (cargo leptos build --release)" cargo leptos build --release
 timed "Rust tests (release profile, shares the build above)" cargo test --release "${SSR_PACKAGES[@]}" --features app/ssr
+rm -rf target/e2e-data   # the e2e server's data dir (its mail outbox is read by the specs)
 timed "Playwright (release build, Chromium)" bash -c 'cd end2end && CI=1 npx playwright test'
 
 step "Sizes"
