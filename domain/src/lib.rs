@@ -6,6 +6,7 @@
 pub mod account;
 pub mod error;
 pub mod status;
+pub mod workspace;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use status::{CheckState, Liveness, Readiness, ReadinessChecks, SystemStatus};

@@ -54,7 +54,12 @@ async fn the_openapi_document_lists_what_the_router_serves() {
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     for (path, operations) in paths {
-        for method in operations.as_object().unwrap().keys() {
+        for method in operations
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| *k != "parameters")
+        {
             let res = app
                 .client
                 .request(

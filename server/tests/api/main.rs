@@ -9,3 +9,4 @@ mod health;
 mod helpers;
 mod pages;
 mod redis;
+mod workspaces;

@@ -81,6 +81,28 @@ DEFINE FIELD IF NOT EXISTS used_at ON account_token TYPE option<datetime>;
 DEFINE INDEX IF NOT EXISTS account_token_hash ON account_token FIELDS token_hash UNIQUE;
 "#,
     },
+    Migration {
+        version: 4,
+        name: "workspaces and members",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS workspace SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS name ON workspace TYPE string;
+DEFINE FIELD IF NOT EXISTS columns ON workspace TYPE array<object>;
+DEFINE FIELD IF NOT EXISTS columns[*].key ON workspace TYPE string;
+DEFINE FIELD IF NOT EXISTS columns[*].name ON workspace TYPE string;
+DEFINE FIELD IF NOT EXISTS columns[*].category ON workspace TYPE string ASSERT $value IN ['todo', 'in_progress', 'done'];
+DEFINE FIELD IF NOT EXISTS created_by ON workspace TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS created_at ON workspace TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS updated_at ON workspace TYPE datetime DEFAULT time::now();
+DEFINE TABLE IF NOT EXISTS member SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON member TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS user ON member TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS role ON member TYPE string ASSERT $value IN ['owner', 'editor', 'commenter', 'viewer'];
+DEFINE FIELD IF NOT EXISTS created_at ON member TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS member_unique ON member FIELDS workspace, user UNIQUE;
+DEFINE INDEX IF NOT EXISTS member_user ON member FIELDS user;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).

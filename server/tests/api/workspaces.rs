@@ -1,0 +1,299 @@
+use serde_json::{json, Value};
+
+use crate::accounts::JsonBody;
+use crate::helpers::{spawn_app, TestApp};
+
+impl TestApp {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .client
+            .request(method.parse().unwrap(), self.url(path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json_body(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.unwrap();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        (status, value)
+    }
+}
+
+#[tokio::test]
+async fn workspaces_members_and_roles() {
+    let app = spawn_app().await;
+    let owner = app
+        .register("owner@example.com", "a fine password")
+        .await
+        .access_token;
+    let editor = app
+        .register("editor@example.com", "a fine password")
+        .await
+        .access_token;
+    let outsider = app
+        .register("outsider@example.com", "a fine password")
+        .await
+        .access_token;
+
+    // Create: the caller is owner, default columns.
+    let (status, ws) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &owner,
+            Some(json!({"name": "  Launch  "})),
+        )
+        .await;
+    assert_eq!(status, 201, "{ws}");
+    assert_eq!(ws["name"], "Launch");
+    assert_eq!(ws["role"], "owner");
+    let keys: Vec<&str> = ws["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["todo", "in_progress", "done"]);
+    let id = ws["id"].as_str().unwrap().to_owned();
+    let (status, body) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &owner,
+            Some(json!({"name": " "})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["fields"]["name"].is_string()),
+        (422, true)
+    );
+
+    let (status, list) = app.call("GET", "/api/v1/workspaces", &owner, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    // Outsiders see nothing: 404, not 403.
+    for (method, path) in [
+        ("GET", format!("/api/v1/workspaces/{id}")),
+        ("GET", format!("/api/v1/workspaces/{id}/members")),
+    ] {
+        let (status, body) = app.call(method, &path, &outsider, None).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/workspaces/{id}"),
+            &outsider,
+            Some(json!({"name": "Mine"})),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Add a member by email; errors name the field.
+    let members = format!("/api/v1/workspaces/{id}/members");
+    let (status, m) = app
+        .call(
+            "POST",
+            &members,
+            &owner,
+            Some(json!({"email": "Editor@Example.com", "role": "editor"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{m}");
+    assert_eq!(m["role"], "editor");
+    let editor_id = m["user_id"].as_str().unwrap().to_owned();
+    let (status, body) = app
+        .call(
+            "POST",
+            &members,
+            &owner,
+            Some(json!({"email": "editor@example.com", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["fields"]["email"].as_str()),
+        (422, Some("is already a member"))
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            &members,
+            &owner,
+            Some(json!({"email": "ghost@example.com", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["fields"]["email"].is_string()),
+        (422, true)
+    );
+    let (status, body) = app
+        .call(
+            "POST",
+            &members,
+            &owner,
+            Some(json!({"email": "x@example.com", "role": "admin"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("malformed_request"))
+    );
+
+    // The editor sees the workspace with their role, but may not manage it.
+    let (status, seen) = app
+        .call("GET", &format!("/api/v1/workspaces/{id}"), &editor, None)
+        .await;
+    assert_eq!((status, seen["role"].as_str()), (200, Some("editor")));
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/workspaces/{id}"),
+            &editor,
+            Some(json!({"name": "Mine"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let (status, _) = app
+        .call(
+            "POST",
+            &members,
+            &editor,
+            Some(json!({"email": "outsider@example.com", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call("DELETE", &format!("/api/v1/workspaces/{id}"), &editor, None)
+        .await;
+    assert_eq!(status, 403);
+
+    // Owners rename and change columns; bad columns are refused.
+    let columns = json!([
+        {"key": "backlog", "name": "Backlog", "category": "todo"},
+        {"key": "doing", "name": "Doing", "category": "in_progress"},
+        {"key": "shipped", "name": "Shipped", "category": "done"}
+    ]);
+    let (status, ws) = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/workspaces/{id}"),
+            &owner,
+            Some(json!({"name": "Launch v2", "columns": columns})),
+        )
+        .await;
+    assert_eq!(status, 200, "{ws}");
+    assert_eq!(ws["name"], "Launch v2");
+    assert_eq!(ws["columns"][2]["key"], "shipped");
+    let dup = json!([{"key": "a", "name": "A", "category": "todo"}, {"key": "a", "name": "B", "category": "done"}]);
+    let (status, body) = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/workspaces/{id}"),
+            &owner,
+            Some(json!({"columns": dup})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["fields"]["columns"].is_string()),
+        (422, true)
+    );
+
+    // The last owner can neither leave nor be demoted; after handing over ownership they can.
+    let owner_id = {
+        let (_, list) = app.call("GET", &members, &owner, None).await;
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["role"] == "owner")
+            .unwrap()["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (status, _) = app
+        .call("DELETE", &format!("{members}/{owner_id}"), &owner, None)
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("{members}/{owner_id}"),
+            &owner,
+            Some(json!({"role": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, m) = app
+        .call(
+            "PATCH",
+            &format!("{members}/{editor_id}"),
+            &owner,
+            Some(json!({"role": "owner"})),
+        )
+        .await;
+    assert_eq!((status, m["role"].as_str()), (200, Some("owner")));
+    let (status, _) = app
+        .call("DELETE", &format!("{members}/{owner_id}"), &owner, None)
+        .await;
+    assert_eq!(status, 204, "leaving after handing over");
+    let (status, _) = app
+        .call("GET", &format!("/api/v1/workspaces/{id}"), &owner, None)
+        .await;
+    assert_eq!(status, 404, "gone from the workspace");
+
+    // The new owner deletes it.
+    let (status, _) = app
+        .call("DELETE", &format!("/api/v1/workspaces/{id}"), &editor, None)
+        .await;
+    assert_eq!(status, 204);
+    let (status, list) = app.call("GET", "/api/v1/workspaces", &editor, None).await;
+    assert_eq!((status, list["items"].as_array().unwrap().len()), (200, 0));
+}
+
+#[tokio::test]
+async fn read_only_tokens_cannot_change_workspaces() {
+    let app = spawn_app().await;
+    let owner = app
+        .register("ro@example.com", "a fine password")
+        .await
+        .access_token;
+    let (_, token) = app
+        .call(
+            "POST",
+            "/api/v1/auth/tokens",
+            &owner,
+            Some(json!({"name": "ro", "scopes": ["read"]})),
+        )
+        .await;
+    let read_only = token["token"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &read_only,
+            Some(json!({"name": "X"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call("GET", "/api/v1/workspaces", &read_only, None)
+        .await;
+    assert_eq!(status, 200);
+}

@@ -1,0 +1,416 @@
+//! Workspaces, members and columns. Every check of who may do what in a workspace is here:
+//! `membership` answers `not_found` to non-members (a workspace you cannot see does not exist),
+//! and each operation asks the role for what it needs.
+
+use domain::workspace::{
+    parse_workspace_name, AddMemberRequest, Column, ColumnCategory, CreateWorkspaceRequest,
+    MemberView, Role, UpdateMemberRequest, UpdateWorkspaceRequest, WorkspaceView,
+};
+use domain::{ApiError, ErrorCode};
+use surrealdb::types::SurrealValue;
+
+use crate::accounts::{new_id, Caller};
+use crate::error::{Error, Result};
+use crate::services::Services;
+
+#[derive(Debug, Clone, SurrealValue)]
+struct ColumnRow {
+    key: String,
+    name: String,
+    category: String,
+}
+
+impl ColumnRow {
+    fn from_domain(c: &Column) -> Self {
+        Self {
+            key: c.key.clone(),
+            name: c.name.clone(),
+            category: match c.category {
+                ColumnCategory::Todo => "todo",
+                ColumnCategory::InProgress => "in_progress",
+                ColumnCategory::Done => "done",
+            }
+            .to_owned(),
+        }
+    }
+
+    fn into_domain(self) -> Column {
+        Column {
+            key: self.key,
+            name: self.name,
+            category: match self.category.as_str() {
+                "in_progress" => ColumnCategory::InProgress,
+                "done" => ColumnCategory::Done,
+                _ => ColumnCategory::Todo,
+            },
+        }
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+struct WorkspaceRow {
+    id: String,
+    name: String,
+    role: String,
+    columns: Vec<ColumnRow>,
+    created_at: String,
+}
+
+impl WorkspaceRow {
+    fn view(self) -> WorkspaceView {
+        WorkspaceView {
+            id: self.id,
+            name: self.name,
+            role: Role::parse(&self.role).unwrap_or(Role::Viewer),
+            columns: self
+                .columns
+                .into_iter()
+                .map(ColumnRow::into_domain)
+                .collect(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+const WORKSPACE_FIELDS: &str = "record::id(workspace) AS id, workspace.name AS name, role, \
+    workspace.columns AS columns, <string> workspace.created_at AS created_at";
+
+fn forbidden(what: &str) -> Error {
+    Error::client(
+        ErrorCode::Forbidden,
+        format!("Your role in this workspace does not allow {what}."),
+    )
+}
+
+fn one_owner_needed() -> Error {
+    Error::Client(ApiError::new(
+        ErrorCode::ValidationFailed,
+        "A workspace needs at least one owner: make someone else owner first.",
+    ))
+}
+
+impl Services {
+    /// The caller's role in a workspace; `not_found` when they are not a member (or it does not
+    /// exist): the two must look the same.
+    pub async fn membership(&self, caller: &Caller, workspace_id: &str) -> Result<Role> {
+        let mut res = self
+            .database()
+            .client()
+            .query("SELECT VALUE role FROM member WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid) LIMIT 1")
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("uid", caller.user_id.clone()))
+            .await?
+            .check()?;
+        let roles: Vec<String> = res.take(0)?;
+        roles
+            .first()
+            .and_then(|r| Role::parse(r))
+            .ok_or_else(|| Error::not_found("Workspace"))
+    }
+
+    async fn workspace_view(&self, caller: &Caller, workspace_id: &str) -> Result<WorkspaceView> {
+        let mut res = self
+            .database()
+            .client()
+            .query(format!(
+                "SELECT {WORKSPACE_FIELDS} FROM member WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid) LIMIT 1"
+            ))
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("uid", caller.user_id.clone()))
+            .await?
+            .check()?;
+        let rows: Vec<WorkspaceRow> = res.take(0)?;
+        rows.into_iter()
+            .next()
+            .map(WorkspaceRow::view)
+            .ok_or_else(|| Error::not_found("Workspace"))
+    }
+
+    pub async fn create_workspace(
+        &self,
+        caller: &Caller,
+        req: &CreateWorkspaceRequest,
+    ) -> Result<WorkspaceView> {
+        caller.require_write()?;
+        let name = parse_workspace_name(&req.name).map_err(|why| {
+            Error::validation([("name".to_owned(), why.to_owned())].into_iter().collect())
+        })?;
+        let id = new_id();
+        let columns: Vec<ColumnRow> = Column::defaults()
+            .iter()
+            .map(ColumnRow::from_domain)
+            .collect();
+        self.database()
+            .client()
+            .query(
+                "BEGIN TRANSACTION;\
+                 CREATE type::record('workspace', $ws) SET name = $name, columns = $columns, created_by = type::record('user', $uid);\
+                 CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = 'owner';\
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("ws", id.clone()))
+            .bind(("name", name))
+            .bind(("columns", columns))
+            .bind(("uid", caller.user_id.clone()))
+            .await?
+            .check()?;
+        self.workspace_view(caller, &id).await
+    }
+
+    pub async fn list_workspaces(&self, caller: &Caller) -> Result<Vec<WorkspaceView>> {
+        let mut res = self
+            .database()
+            .client()
+            .query(format!("SELECT {WORKSPACE_FIELDS}, created_at AS joined FROM member WHERE user = type::record('user', $uid) ORDER BY joined"))
+            .bind(("uid", caller.user_id.clone()))
+            .await?
+            .check()?;
+        let rows: Vec<WorkspaceRow> = res.take(0)?;
+        Ok(rows.into_iter().map(WorkspaceRow::view).collect())
+    }
+
+    pub async fn get_workspace(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+    ) -> Result<WorkspaceView> {
+        self.workspace_view(caller, workspace_id).await
+    }
+
+    /// Renames and/or replaces the column list (owners only).
+    pub async fn update_workspace(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        req: &UpdateWorkspaceRequest,
+    ) -> Result<WorkspaceView> {
+        caller.require_write()?;
+        let role = self.membership(caller, workspace_id).await?;
+        let (name, columns) = req.parse().map_err(Error::Client)?;
+        if !role.can_manage() {
+            return Err(forbidden("changing the workspace"));
+        }
+        let columns: Option<Vec<ColumnRow>> =
+            columns.map(|c| c.iter().map(ColumnRow::from_domain).collect());
+        self.database()
+            .client()
+            .query(
+                "UPDATE type::record('workspace', $ws) SET \
+                   name = IF $name = NONE { name } ELSE { $name }, \
+                   columns = IF $columns = NONE { columns } ELSE { $columns }, \
+                   updated_at = time::now()",
+            )
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("name", name))
+            .bind(("columns", columns))
+            .await?
+            .check()?;
+        self.workspace_view(caller, workspace_id).await
+    }
+
+    /// Deletes the workspace and its memberships (owners only).
+    pub async fn delete_workspace(&self, caller: &Caller, workspace_id: &str) -> Result<()> {
+        caller.require_write()?;
+        if !self.membership(caller, workspace_id).await?.can_manage() {
+            return Err(forbidden("deleting the workspace"));
+        }
+        self.database()
+            .client()
+            .query(
+                "BEGIN TRANSACTION;\
+                 DELETE member WHERE workspace = type::record('workspace', $ws);\
+                 DELETE type::record('workspace', $ws);\
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("ws", workspace_id.to_owned()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    pub async fn list_members(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+    ) -> Result<Vec<MemberView>> {
+        self.membership(caller, workspace_id).await?;
+        #[derive(Debug, SurrealValue)]
+        struct Row {
+            user_id: String,
+            email: String,
+            name: String,
+            role: String,
+        }
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "SELECT record::id(user) AS user_id, user.email AS email, user.name AS name, role, created_at \
+                 FROM member WHERE workspace = type::record('workspace', $ws) ORDER BY created_at",
+            )
+            .bind(("ws", workspace_id.to_owned()))
+            .await?
+            .check()?;
+        let rows: Vec<Row> = res.take(0)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| MemberView {
+                role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+                user_id: r.user_id,
+                email: r.email,
+                name: r.name,
+            })
+            .collect())
+    }
+
+    async fn member(&self, workspace_id: &str, user_id: &str) -> Result<Option<MemberView>> {
+        let members = self
+            .list_members(
+                &Caller {
+                    user_id: user_id.to_owned(),
+                    session_id: None,
+                    can_write: false,
+                },
+                workspace_id,
+            )
+            .await;
+        match members {
+            Ok(list) => Ok(list.into_iter().find(|m| m.user_id == user_id)),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn owner_count(&self, workspace_id: &str) -> Result<usize> {
+        let mut res = self
+            .database()
+            .client()
+            .query("SELECT VALUE record::id(id) FROM member WHERE workspace = type::record('workspace', $ws) AND role = 'owner'")
+            .bind(("ws", workspace_id.to_owned()))
+            .await?
+            .check()?;
+        let ids: Vec<String> = res.take(0)?;
+        Ok(ids.len())
+    }
+
+    /// Adds an existing account by email (owners only).
+    pub async fn add_member(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        req: &AddMemberRequest,
+    ) -> Result<MemberView> {
+        caller.require_write()?;
+        if !self.membership(caller, workspace_id).await?.can_manage() {
+            return Err(forbidden("managing members"));
+        }
+        let email = domain::account::Email::parse(&req.email).map_err(|why| {
+            Error::validation([("email".to_owned(), why.to_owned())].into_iter().collect())
+        })?;
+        let user = self.user_by_email(&email).await?.ok_or_else(|| {
+            Error::validation(
+                [("email".to_owned(), "has no account here yet".to_owned())]
+                    .into_iter()
+                    .collect(),
+            )
+        })?;
+        if self.member(workspace_id, &user.id).await?.is_some() {
+            return Err(Error::validation(
+                [("email".to_owned(), "is already a member".to_owned())]
+                    .into_iter()
+                    .collect(),
+            ));
+        }
+        let result = self
+            .database()
+            .client()
+            .query("CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = $role")
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("uid", user.id.clone()))
+            .bind(("role", req.role.as_str()))
+            .await?
+            .check();
+        if let Err(e) = result {
+            if e.to_string().contains("member_unique") {
+                return Err(Error::validation(
+                    [("email".to_owned(), "is already a member".to_owned())]
+                        .into_iter()
+                        .collect(),
+                ));
+            }
+            return Err(e.into());
+        }
+        Ok(MemberView {
+            user_id: user.id,
+            email: user.email,
+            name: user.name,
+            role: req.role,
+        })
+    }
+
+    /// Changes a member's role (owners only); the last owner cannot be demoted.
+    pub async fn update_member(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        user_id: &str,
+        req: &UpdateMemberRequest,
+    ) -> Result<MemberView> {
+        caller.require_write()?;
+        if !self.membership(caller, workspace_id).await?.can_manage() {
+            return Err(forbidden("managing members"));
+        }
+        let member = self
+            .member(workspace_id, user_id)
+            .await?
+            .ok_or_else(|| Error::not_found("Member"))?;
+        if member.role == Role::Owner
+            && req.role != Role::Owner
+            && self.owner_count(workspace_id).await? <= 1
+        {
+            return Err(one_owner_needed());
+        }
+        self.database()
+            .client()
+            .query("UPDATE member SET role = $role WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid)")
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("uid", user_id.to_owned()))
+            .bind(("role", req.role.as_str()))
+            .await?
+            .check()?;
+        Ok(MemberView {
+            role: req.role,
+            ..member
+        })
+    }
+
+    /// Removes a member (owners), or leaves (anyone, themselves); the last owner cannot go.
+    pub async fn remove_member(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
+        caller.require_write()?;
+        let role = self.membership(caller, workspace_id).await?;
+        let leaving = caller.user_id == user_id;
+        if !leaving && !role.can_manage() {
+            return Err(forbidden("managing members"));
+        }
+        let member = self
+            .member(workspace_id, user_id)
+            .await?
+            .ok_or_else(|| Error::not_found("Member"))?;
+        if member.role == Role::Owner && self.owner_count(workspace_id).await? <= 1 {
+            return Err(one_owner_needed());
+        }
+        self.database()
+            .client()
+            .query("DELETE member WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid)")
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("uid", user_id.to_owned()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+}
