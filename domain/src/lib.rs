@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod error;
+pub mod position;
 pub mod status;
 pub mod workspace;
 
