@@ -7,6 +7,7 @@ pub mod account;
 pub mod error;
 pub mod position;
 pub mod status;
+pub mod task;
 pub mod workspace;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};

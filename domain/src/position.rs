@@ -108,7 +108,7 @@ mod tests {
             for _ in 0..2_000 {
                 let len = keys.len();
                 // Sometimes remove a card (a move = remove + insert elsewhere).
-                if len > 3 && rng(&mut seed) % 3 == 0 {
+                if len > 3 && rng(&mut seed).is_multiple_of(3) {
                     let at = (rng(&mut seed) as usize) % len;
                     keys.remove(at);
                     continue;

@@ -15,6 +15,7 @@ pub mod recovery;
 pub mod secret;
 pub mod services;
 pub mod store;
+pub mod tasks;
 pub mod workspaces;
 
 pub use accounts::{Caller, ClientInfo, IssuedSession, API_TOKEN_PREFIX, REFRESH_TTL_SECONDS};

@@ -8,6 +8,7 @@ pub mod health;
 mod openapi;
 mod security;
 pub mod session;
+mod tasks;
 mod workspaces;
 
 use std::time::Duration;
@@ -52,7 +53,11 @@ pub fn router(state: AppState) -> Router {
         .route("/health/ready", get(health::ready))
         .route("/openapi.json", get(openapi::document))
         .nest("/auth", auth::router())
-        .nest("/workspaces", workspaces::router())
+        .nest(
+            "/workspaces",
+            workspaces::router().merge(tasks::workspace_routes()),
+        )
+        .nest("/tasks", tasks::router())
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::api_method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))

@@ -4,7 +4,7 @@ use crate::accounts::JsonBody;
 use crate::helpers::{spawn_app, TestApp};
 
 impl TestApp {
-    async fn call(
+    pub async fn call(
         &self,
         method: &str,
         path: &str,

@@ -103,6 +103,42 @@ DEFINE INDEX IF NOT EXISTS member_unique ON member FIELDS workspace, user UNIQUE
 DEFINE INDEX IF NOT EXISTS member_user ON member FIELDS user;
 "#,
     },
+    Migration {
+        version: 5,
+        name: "tasks and activity",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS task SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON task TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS title ON task TYPE string;
+DEFINE FIELD IF NOT EXISTS description ON task TYPE string DEFAULT '';
+DEFINE FIELD IF NOT EXISTS status ON task TYPE string;
+DEFINE FIELD IF NOT EXISTS priority ON task TYPE string ASSERT $value IN ['low', 'medium', 'high', 'urgent'];
+DEFINE FIELD IF NOT EXISTS labels ON task TYPE array<string> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS assignee_ids ON task TYPE array<string> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS due_at ON task TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS start_at ON task TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS checklist ON task TYPE array<object> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS checklist[*].id ON task TYPE string;
+DEFINE FIELD IF NOT EXISTS checklist[*].text ON task TYPE string;
+DEFINE FIELD IF NOT EXISTS checklist[*].done ON task TYPE bool;
+DEFINE FIELD IF NOT EXISTS recurrence_json ON task TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS position ON task TYPE string;
+DEFINE FIELD IF NOT EXISTS version ON task TYPE int DEFAULT 1;
+DEFINE FIELD IF NOT EXISTS created_by ON task TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS created_at ON task TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS updated_at ON task TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS completed_at ON task TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS task_board ON task FIELDS workspace, status, position;
+DEFINE TABLE IF NOT EXISTS activity SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON activity TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS task ON activity TYPE string;
+DEFINE FIELD IF NOT EXISTS kind ON activity TYPE string;
+DEFINE FIELD IF NOT EXISTS actor ON activity TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS at ON activity TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS data_json ON activity TYPE string;
+DEFINE INDEX IF NOT EXISTS activity_task ON activity FIELDS task, at;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).

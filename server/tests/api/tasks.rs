@@ -1,0 +1,409 @@
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp};
+
+struct Board {
+    app: TestApp,
+    owner: String,
+    viewer: String,
+    outsider: String,
+    ws: String,
+}
+
+async fn board() -> Board {
+    let app = spawn_app().await;
+    let owner = app
+        .register("pm@example.com", "a fine password")
+        .await
+        .access_token;
+    let viewer = app
+        .register("viewer@example.com", "a fine password")
+        .await
+        .access_token;
+    let outsider = app
+        .register("stranger@example.com", "a fine password")
+        .await
+        .access_token;
+    let (_, ws) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &owner,
+            Some(json!({"name": "Board"})),
+        )
+        .await;
+    let ws = ws["id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/v1/workspaces/{ws}/members"),
+            &owner,
+            Some(json!({"email": "viewer@example.com", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    Board {
+        app,
+        owner,
+        viewer,
+        outsider,
+        ws,
+    }
+}
+
+impl Board {
+    async fn mv(&self, id: &str, body: Value) -> (u16, Value) {
+        self.app
+            .call(
+                "POST",
+                &format!("/api/v1/tasks/{id}/move"),
+                &self.owner,
+                Some(body),
+            )
+            .await
+    }
+
+    async fn list(&self, query: &str) -> (u16, Value) {
+        self.app
+            .call(
+                "GET",
+                &format!("/api/v1/workspaces/{}/tasks?{query}", self.ws),
+                &self.owner,
+                None,
+            )
+            .await
+    }
+
+    async fn create(&self, body: Value) -> (u16, Value) {
+        self.app
+            .call(
+                "POST",
+                &format!("/api/v1/workspaces/{}/tasks", self.ws),
+                &self.owner,
+                Some(body),
+            )
+            .await
+    }
+
+    async fn column(&self, status: &str) -> Vec<String> {
+        let (code, page) = self
+            .app
+            .call(
+                "GET",
+                &format!(
+                    "/api/v1/workspaces/{}/tasks?status={status}&limit=100",
+                    self.ws
+                ),
+                &self.owner,
+                None,
+            )
+            .await;
+        assert_eq!(code, 200, "{page}");
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn create_read_update_with_versions_and_delete() {
+    let b = board().await;
+    let (status, task) = b
+        .create(json!({"title": " Write the launch post ", "priority": "high", "labels": ["blog", " blog "], "due_at": "2026-12-01T09:00:00+01:00",
+                       "checklist": [{"text": "draft"}, {"text": "review", "done": true}], "recurrence": {"kind": "weekly", "weekdays": [1]}}))
+        .await;
+    assert_eq!(status, 201, "{task}");
+    for field in [
+        "id",
+        "workspace_id",
+        "title",
+        "description",
+        "status",
+        "priority",
+        "labels",
+        "assignee_ids",
+        "due_at",
+        "start_at",
+        "checklist",
+        "recurrence",
+        "position",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ] {
+        assert!(task.get(field).is_some(), "task lacks {field}: {task}");
+    }
+    assert_eq!(task["title"], "Write the launch post");
+    assert_eq!(task["status"], "todo", "the first column by default");
+    assert_eq!(task["labels"], json!(["blog"]));
+    assert_eq!(task["version"], 1);
+    assert!(
+        task["due_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-01T08:00:00"),
+        "normalised to UTC: {}",
+        task["due_at"]
+    );
+    assert_eq!(task["checklist"][1]["done"], true);
+    assert!(task["checklist"][0]["id"].as_str().unwrap().len() > 5);
+    let id = task["id"].as_str().unwrap().to_owned();
+
+    // Validation names each field.
+    let (status, body) = b
+        .create(json!({"title": "", "status": "nowhere", "priority": "low", "due_at": "tomorrow"}))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"]["fields"]["title"].is_string());
+    let (status, body) = b.create(json!({"title": "x", "priority": "extreme"})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("malformed_request"))
+    );
+
+    // Update with the current version; a stale version is a 409.
+    let path = format!("/api/v1/tasks/{id}");
+    let (status, updated) = b
+        .app
+        .call(
+            "PATCH",
+            &path,
+            &b.owner,
+            Some(json!({"version": 1, "title": "Launch post", "due_at": null})),
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(
+        (updated["version"].as_i64(), updated["due_at"].is_null()),
+        (Some(2), true)
+    );
+    let (status, body) = b
+        .app
+        .call(
+            "PATCH",
+            &path,
+            &b.owner,
+            Some(json!({"version": 1, "title": "Lost update"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("version_conflict"))
+    );
+    let (_, again) = b.app.call("GET", &path, &b.owner, None).await;
+    assert_eq!(
+        again["title"], "Launch post",
+        "the stale write changed nothing"
+    );
+
+    // Completing: moving to a done column stamps completed_at.
+    let (status, done) = b
+        .app
+        .call(
+            "PATCH",
+            &path,
+            &b.owner,
+            Some(json!({"version": 2, "status": "done"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(done["completed_at"].is_string());
+
+    // Roles: the viewer reads but may not write; outsiders get 404.
+    assert_eq!(b.app.call("GET", &path, &b.viewer, None).await.0, 200);
+    assert_eq!(
+        b.app
+            .call(
+                "PATCH",
+                &path,
+                &b.viewer,
+                Some(json!({"version": 3, "title": "x"}))
+            )
+            .await
+            .0,
+        403
+    );
+    assert_eq!(b.app.call("DELETE", &path, &b.viewer, None).await.0, 403);
+    let (status, _) = b
+        .app
+        .call(
+            "POST",
+            &format!("/api/v1/workspaces/{}/tasks", b.ws),
+            &b.viewer,
+            Some(json!({"title": "x"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(b.app.call("GET", &path, &b.outsider, None).await.0, 404);
+    assert_eq!(
+        b.app
+            .call(
+                "GET",
+                &format!("/api/v1/workspaces/{}/tasks", b.ws),
+                &b.outsider,
+                None
+            )
+            .await
+            .0,
+        404
+    );
+
+    // Activity records who did what.
+    let (status, activity) = b
+        .app
+        .call("GET", &format!("{path}/activity"), &b.owner, None)
+        .await;
+    assert_eq!(status, 200);
+    let kinds: Vec<&str> = activity["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["task.created", "task.updated", "task.moved"]);
+
+    assert_eq!(b.app.call("DELETE", &path, &b.owner, None).await.0, 204);
+    assert_eq!(b.app.call("GET", &path, &b.owner, None).await.0, 404);
+}
+
+#[tokio::test]
+async fn moves_order_cards_between_neighbours() {
+    let b = board().await;
+    let mut ids = Vec::new();
+    for title in ["a", "b", "c"] {
+        let (_, t) = b.create(json!({"title": title})).await;
+        ids.push(t["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(b.column("todo").await, ["a", "b", "c"]);
+
+    // c between a and b.
+    let (status, moved) = b
+        .mv(
+            &ids[2],
+            json!({"status": "todo", "after_id": ids[0], "before_id": ids[1]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(b.column("todo").await, ["a", "c", "b"]);
+    // a to the top of in_progress, then b above it.
+    b.mv(&ids[0], json!({"status": "in_progress"})).await;
+    let (status, _) = b
+        .mv(
+            &ids[1],
+            json!({"status": "in_progress", "before_id": ids[0]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(b.column("in_progress").await, ["b", "a"]);
+    assert_eq!(b.column("todo").await, ["c"]);
+    // A neighbour from another column is refused.
+    let (status, body) = b
+        .mv(&ids[2], json!({"status": "todo", "after_id": ids[0]}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["fields"]["after_id"].is_string()),
+        (422, true)
+    );
+}
+
+#[tokio::test]
+async fn lists_filter_sort_and_page() {
+    let b = board().await;
+    for i in 0..7 {
+        let priority = if i % 2 == 0 { "urgent" } else { "low" };
+        b.create(json!({"title": format!("Task {i}"), "priority": priority, "labels": [if i < 3 { "ui" } else { "api" }],
+                        "description": if i == 5 { "needle in the haystack" } else { "" }}))
+            .await;
+    }
+    let (_, page) = b.list("priority=urgent").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 4);
+    let (_, page) = b.list("label=ui").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 3);
+    let (_, page) = b.list("q=NEEDLE").await;
+    assert_eq!(page["items"][0]["title"], "Task 5");
+    let (_, page) = b.list("sort=priority&limit=1").await;
+    assert_eq!(page["items"][0]["priority"], "urgent");
+
+    // Cursor paging visits every task once.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(c) => format!("limit=3&cursor={c}"),
+            None => "limit=3".to_owned(),
+        };
+        let (status, page) = b.list(&query).await;
+        assert_eq!(status, 200);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["title"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    seen.sort();
+    assert_eq!(seen.len(), 7);
+    seen.dedup();
+    assert_eq!(seen.len(), 7);
+
+    for bad in [
+        "limit=0",
+        "limit=101",
+        "sort=random",
+        "cursor=zzz",
+        "priority=extreme",
+        "due_before=soon",
+    ] {
+        let (status, body) = b.list(bad).await;
+        assert_eq!(status, 422, "{bad}: {body}");
+    }
+    let (status, _) = b.list("limit=many").await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn assignees_must_be_members() {
+    let b = board().await;
+    let (_, members) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/members", b.ws),
+            &b.owner,
+            None,
+        )
+        .await;
+    let viewer_id = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "viewer")
+        .unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, task) = b
+        .create(json!({"title": "Review", "assignee_ids": [viewer_id]}))
+        .await;
+    assert_eq!(
+        (status, task["assignee_ids"][0].as_str()),
+        (201, Some(viewer_id.as_str()))
+    );
+    let (status, body) = b
+        .create(json!({"title": "Review", "assignee_ids": ["not-a-member"]}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["fields"]["assignee_ids"].is_string()),
+        (422, true)
+    );
+}

@@ -1,0 +1,706 @@
+//! Tasks: create, read, list with filters and cursor pages, update with optimistic concurrency,
+//! move between and within columns, delete, and the activity history of every change.
+
+use std::collections::BTreeMap;
+
+use domain::position;
+use domain::task::{
+    check_fields, ChecklistItem, CreateTaskRequest, MoveTaskRequest, Priority, TaskView,
+    UpdateTaskRequest,
+};
+use domain::workspace::{ColumnCategory, WorkspaceView};
+use domain::ErrorCode;
+use serde::{Deserialize, Serialize};
+use surrealdb::types::SurrealValue;
+
+use crate::accounts::{new_id, Caller};
+use crate::error::{Error, Result};
+use crate::services::Services;
+
+#[derive(Debug, Clone, SurrealValue)]
+struct ChecklistRow {
+    id: String,
+    text: String,
+    done: bool,
+}
+
+#[derive(Debug, SurrealValue)]
+struct TaskRow {
+    id: String,
+    workspace_id: String,
+    title: String,
+    description: String,
+    status: String,
+    priority: String,
+    labels: Vec<String>,
+    assignee_ids: Vec<String>,
+    due_at: Option<String>,
+    start_at: Option<String>,
+    checklist: Vec<ChecklistRow>,
+    recurrence_json: Option<String>,
+    position: String,
+    version: i64,
+    created_by: String,
+    created_at: String,
+    updated_at: String,
+    completed_at: Option<String>,
+}
+
+impl TaskRow {
+    fn view(self) -> TaskView {
+        TaskView {
+            id: self.id,
+            workspace_id: self.workspace_id,
+            title: self.title,
+            description: self.description,
+            status: self.status,
+            priority: Priority::parse(&self.priority).unwrap_or_default(),
+            labels: self.labels,
+            assignee_ids: self.assignee_ids,
+            due_at: self.due_at,
+            start_at: self.start_at,
+            checklist: self
+                .checklist
+                .into_iter()
+                .map(|c| ChecklistItem {
+                    id: c.id,
+                    text: c.text,
+                    done: c.done,
+                })
+                .collect(),
+            recurrence: self
+                .recurrence_json
+                .and_then(|j| serde_json::from_str(&j).ok()),
+            position: self.position,
+            version: self.version,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            completed_at: self.completed_at,
+        }
+    }
+}
+
+const TASK_FIELDS: &str =
+    "record::id(id) AS id, record::id(workspace) AS workspace_id, title, description, status, \
+    priority, labels, assignee_ids, \
+    IF due_at = NONE { NONE } ELSE { <string> due_at } AS due_at, \
+    IF start_at = NONE { NONE } ELSE { <string> start_at } AS start_at, \
+    checklist, recurrence_json, position, version, record::id(created_by) AS created_by, \
+    <string> created_at AS created_at, <string> updated_at AS updated_at, \
+    IF completed_at = NONE { NONE } ELSE { <string> completed_at } AS completed_at";
+
+/// List filters and paging, as the REST query string gives them.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct TaskQuery {
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub assignee: Option<String>,
+    pub label: Option<String>,
+    pub q: Option<String>,
+    pub due_before: Option<String>,
+    pub due_after: Option<String>,
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskPage {
+    pub items: Vec<TaskView>,
+    pub next_cursor: Option<String>,
+}
+
+/// An activity entry as the API shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivityView {
+    pub id: String,
+    pub kind: String,
+    pub actor_id: String,
+    pub at: String,
+    pub data: serde_json::Value,
+}
+
+fn field_error(field: &str, why: &str) -> Error {
+    Error::validation([(field.to_owned(), why.to_owned())].into_iter().collect())
+}
+
+/// RFC 3339 in, normalised UTC out.
+fn parse_time(field: &str, value: &str) -> Result<String> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        })
+        .map_err(|_| field_error(field, "must be an RFC 3339 time, e.g. 2026-12-01T09:00:00Z"))
+}
+
+fn checklist_rows(items: &[ChecklistItem]) -> Vec<ChecklistRow> {
+    items
+        .iter()
+        .map(|i| ChecklistRow {
+            id: if i.id.is_empty() {
+                new_id()
+            } else {
+                i.id.clone()
+            },
+            text: i.text.trim().to_owned(),
+            done: i.done,
+        })
+        .collect()
+}
+
+fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCategory> {
+    ws.columns
+        .iter()
+        .find(|c| c.key == status)
+        .map(|c| c.category)
+}
+
+impl Services {
+    async fn task_row(&self, task_id: &str) -> Result<Option<TaskRow>> {
+        let mut res = self
+            .database()
+            .client()
+            .query(format!(
+                "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id)"
+            ))
+            .bind(("id", task_id.to_owned()))
+            .await?
+            .check()?;
+        Ok(res.take(0)?)
+    }
+
+    /// The task and the caller's view of its workspace; `not_found` for non-members.
+    async fn task_for(&self, caller: &Caller, task_id: &str) -> Result<(TaskRow, WorkspaceView)> {
+        let row = self
+            .task_row(task_id)
+            .await?
+            .ok_or_else(|| Error::not_found("Task"))?;
+        let ws = self
+            .get_workspace(caller, &row.workspace_id)
+            .await
+            .map_err(|e| {
+                if e.code() == ErrorCode::NotFound {
+                    Error::not_found("Task")
+                } else {
+                    e
+                }
+            })?;
+        Ok((row, ws))
+    }
+
+    async fn record_activity(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        task_id: &str,
+        kind: &str,
+        data: serde_json::Value,
+    ) -> Result<()> {
+        self.database()
+            .client()
+            .query("CREATE activity SET workspace = type::record('workspace', $ws), task = $task, kind = $kind, actor = type::record('user', $uid), data_json = $data")
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("task", task_id.to_owned()))
+            .bind(("kind", kind.to_owned()))
+            .bind(("uid", caller.user_id.clone()))
+            .bind(("data", data.to_string()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    async fn check_assignees(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        ids: &[String],
+    ) -> Result<Vec<String>> {
+        let members = self.list_members(caller, workspace_id).await?;
+        let mut out: Vec<String> = Vec::new();
+        for id in ids {
+            if !members.iter().any(|m| &m.user_id == id) {
+                return Err(field_error(
+                    "assignee_ids",
+                    "must all be members of the workspace",
+                ));
+            }
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The last position in a column, to append after it.
+    async fn last_position(&self, workspace_id: &str, status: &str) -> Result<Option<String>> {
+        let mut res = self
+            .database()
+            .client()
+            .query("SELECT VALUE position FROM task WHERE workspace = type::record('workspace', $ws) AND status = $status ORDER BY position DESC LIMIT 1")
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("status", status.to_owned()))
+            .await?
+            .check()?;
+        let v: Vec<String> = res.take(0)?;
+        Ok(v.into_iter().next())
+    }
+
+    pub async fn create_task(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        req: &CreateTaskRequest,
+    ) -> Result<TaskView> {
+        caller.require_write()?;
+        let ws = self.get_workspace(caller, workspace_id).await?;
+        if !ws.role.can_edit_tasks() {
+            return Err(Error::client(
+                ErrorCode::Forbidden,
+                "Your role in this workspace does not allow editing tasks.",
+            ));
+        }
+        let (title, labels) = check_fields(
+            Some(&req.title),
+            req.description.as_deref(),
+            req.labels.as_deref(),
+            req.checklist.as_deref(),
+            req.recurrence.as_ref(),
+        )
+        .map_err(Error::Client)?;
+        let status = match &req.status {
+            Some(s) if category_of(&ws, s).is_some() => s.clone(),
+            Some(_) => return Err(field_error("status", "is not a column of this workspace")),
+            None => ws
+                .columns
+                .first()
+                .map(|c| c.key.clone())
+                .unwrap_or_default(),
+        };
+        let due_at = req
+            .due_at
+            .as_deref()
+            .map(|t| parse_time("due_at", t))
+            .transpose()?;
+        let start_at = req
+            .start_at
+            .as_deref()
+            .map(|t| parse_time("start_at", t))
+            .transpose()?;
+        let assignees = self
+            .check_assignees(
+                caller,
+                workspace_id,
+                req.assignee_ids.as_deref().unwrap_or_default(),
+            )
+            .await?;
+        let position = position::between(
+            self.last_position(workspace_id, &status).await?.as_deref(),
+            None,
+        )
+        .ok_or_else(|| Error::Internal("no position after the last card".into()))?;
+        let done = category_of(&ws, &status) == Some(ColumnCategory::Done);
+        let id = new_id();
+        self.database()
+            .client()
+            .query(
+                "CREATE type::record('task', $id) SET workspace = type::record('workspace', $ws), title = $title, \
+                 description = $description, status = $status, priority = $priority, labels = $labels, \
+                 assignee_ids = $assignees, due_at = IF $due = NONE { NONE } ELSE { <datetime> $due }, \
+                 start_at = IF $start = NONE { NONE } ELSE { <datetime> $start }, checklist = $checklist, \
+                 recurrence_json = $recurrence, position = $position, created_by = type::record('user', $uid), \
+                 completed_at = IF $done { time::now() } ELSE { NONE }",
+            )
+            .bind(("id", id.clone()))
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("title", title.unwrap_or_default()))
+            .bind(("description", req.description.clone().unwrap_or_default()))
+            .bind(("status", status))
+            .bind(("priority", req.priority.unwrap_or_default().as_str()))
+            .bind(("labels", labels.unwrap_or_default()))
+            .bind(("assignees", assignees))
+            .bind(("due", due_at))
+            .bind(("start", start_at))
+            .bind(("checklist", checklist_rows(req.checklist.as_deref().unwrap_or_default())))
+            .bind(("recurrence", req.recurrence.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default())))
+            .bind(("position", position))
+            .bind(("uid", caller.user_id.clone()))
+            .bind(("done", done))
+            .await?
+            .check()?;
+        let task = self
+            .task_row(&id)
+            .await?
+            .ok_or_else(|| Error::Internal("created task vanished".into()))?
+            .view();
+        self.record_activity(
+            caller,
+            workspace_id,
+            &id,
+            "task.created",
+            serde_json::json!({"title": task.title}),
+        )
+        .await?;
+        Ok(task)
+    }
+
+    pub async fn get_task(&self, caller: &Caller, task_id: &str) -> Result<TaskView> {
+        Ok(self.task_for(caller, task_id).await?.0.view())
+    }
+
+    pub async fn list_tasks(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        query: &TaskQuery,
+    ) -> Result<TaskPage> {
+        self.membership(caller, workspace_id).await?;
+        let limit = query.limit.unwrap_or(50);
+        if !(1..=100).contains(&limit) {
+            return Err(field_error("limit", "must be 1 to 100"));
+        }
+        let offset: u64 = match &query.cursor {
+            Some(c) => c
+                .strip_prefix("o")
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| field_error("cursor", "is not a cursor from this list"))?,
+            None => 0,
+        };
+        let order = match query.sort.as_deref().unwrap_or("position") {
+            "position" => "status, position",
+            "due_at" => "due_at, position",
+            "priority" => "priority_rank DESC, position",
+            "created_at" => "created_at DESC",
+            "updated_at" => "updated_at DESC",
+            _ => {
+                return Err(field_error(
+                    "sort",
+                    "is one of position, due_at, priority, created_at, updated_at",
+                ))
+            }
+        };
+        if let Some(p) = &query.priority {
+            if Priority::parse(p).is_none() {
+                return Err(field_error(
+                    "priority",
+                    "is one of low, medium, high, urgent",
+                ));
+            }
+        }
+        let due_before = query
+            .due_before
+            .as_deref()
+            .map(|t| parse_time("due_before", t))
+            .transpose()?;
+        let due_after = query
+            .due_after
+            .as_deref()
+            .map(|t| parse_time("due_after", t))
+            .transpose()?;
+        let mut res = self
+            .database()
+            .client()
+            .query(format!(
+                "SELECT {TASK_FIELDS}, (IF priority = 'urgent' {{ 3 }} ELSE IF priority = 'high' {{ 2 }} ELSE IF priority = 'medium' {{ 1 }} ELSE {{ 0 }}) AS priority_rank \
+                 FROM task WHERE workspace = type::record('workspace', $ws) \
+                 AND ($status = NONE OR status = $status) AND ($priority = NONE OR priority = $priority) \
+                 AND ($assignee = NONE OR $assignee IN assignee_ids) AND ($label = NONE OR $label IN labels) \
+                 AND ($q = NONE OR string::contains(string::lowercase(title), $q) OR string::contains(string::lowercase(description), $q)) \
+                 AND ($due_before = NONE OR (due_at != NONE AND due_at < <datetime> $due_before)) \
+                 AND ($due_after = NONE OR (due_at != NONE AND due_at > <datetime> $due_after)) \
+                 ORDER BY {order} LIMIT $limit START $offset"
+            ))
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("status", query.status.clone()))
+            .bind(("priority", query.priority.clone()))
+            .bind(("assignee", query.assignee.clone()))
+            .bind(("label", query.label.clone()))
+            .bind(("q", query.q.as_ref().map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty())))
+            .bind(("due_before", due_before))
+            .bind(("due_after", due_after))
+            .bind(("limit", i64::from(limit) + 1))
+            .bind(("offset", offset as i64))
+            .await?
+            .check()?;
+        let mut rows: Vec<TaskRow> = res.take(0)?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Ok(TaskPage {
+            next_cursor: more.then(|| format!("o{}", offset + u64::from(limit))),
+            items: rows.into_iter().map(TaskRow::view).collect(),
+        })
+    }
+
+    /// Applies a patch if `version` is current (409 `version_conflict` otherwise).
+    pub async fn update_task(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+        req: &UpdateTaskRequest,
+    ) -> Result<TaskView> {
+        caller.require_write()?;
+        let (row, ws) = self.task_for(caller, task_id).await?;
+        if !ws.role.can_edit_tasks() {
+            return Err(Error::client(
+                ErrorCode::Forbidden,
+                "Your role in this workspace does not allow editing tasks.",
+            ));
+        }
+        let (title, labels) = check_fields(
+            req.title.as_deref(),
+            req.description.as_deref(),
+            req.labels.as_deref(),
+            req.checklist.as_deref(),
+            req.recurrence.as_ref().and_then(Option::as_ref),
+        )
+        .map_err(Error::Client)?;
+        if let Some(s) = &req.status {
+            if category_of(&ws, s).is_none() {
+                return Err(field_error("status", "is not a column of this workspace"));
+            }
+        }
+        let due = req
+            .due_at
+            .as_ref()
+            .map(|d| d.as_deref().map(|t| parse_time("due_at", t)).transpose())
+            .transpose()?;
+        let start = req
+            .start_at
+            .as_ref()
+            .map(|d| d.as_deref().map(|t| parse_time("start_at", t)).transpose())
+            .transpose()?;
+        let assignees = match &req.assignee_ids {
+            Some(ids) => Some(self.check_assignees(caller, &ws.id, ids).await?),
+            None => None,
+        };
+        let status_changed = req.status.as_ref().filter(|s| **s != row.status).cloned();
+        let position = match &status_changed {
+            Some(s) => Some(
+                position::between(self.last_position(&ws.id, s).await?.as_deref(), None)
+                    .ok_or_else(|| Error::Internal("no position after the last card".into()))?,
+            ),
+            None => None,
+        };
+        let completed = status_changed
+            .as_ref()
+            .map(|s| category_of(&ws, s) == Some(ColumnCategory::Done));
+
+        let mut changes = BTreeMap::new();
+        for (name, changed) in [
+            ("title", req.title.is_some()),
+            ("description", req.description.is_some()),
+            ("status", req.status.is_some()),
+            ("priority", req.priority.is_some()),
+            ("labels", req.labels.is_some()),
+            ("assignee_ids", req.assignee_ids.is_some()),
+            ("due_at", req.due_at.is_some()),
+            ("start_at", req.start_at.is_some()),
+            ("checklist", req.checklist.is_some()),
+            ("recurrence", req.recurrence.is_some()),
+        ] {
+            if changed {
+                changes.insert(name, true);
+            }
+        }
+
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "UPDATE type::record('task', $id) SET \
+                   title = IF $title = NONE { title } ELSE { $title }, \
+                   description = IF $description = NONE { description } ELSE { $description }, \
+                   status = IF $status = NONE { status } ELSE { $status }, \
+                   position = IF $position = NONE { position } ELSE { $position }, \
+                   priority = IF $priority = NONE { priority } ELSE { $priority }, \
+                   labels = IF $labels = NONE { labels } ELSE { $labels }, \
+                   assignee_ids = IF $assignees = NONE { assignee_ids } ELSE { $assignees }, \
+                   due_at = IF $set_due { IF $due = NONE { NONE } ELSE { <datetime> $due } } ELSE { due_at }, \
+                   start_at = IF $set_start { IF $start = NONE { NONE } ELSE { <datetime> $start } } ELSE { start_at }, \
+                   checklist = IF $checklist = NONE { checklist } ELSE { $checklist }, \
+                   recurrence_json = IF $set_recurrence { $recurrence } ELSE { recurrence_json }, \
+                   completed_at = IF $completed = NONE { completed_at } ELSE IF $completed { time::now() } ELSE { NONE }, \
+                   version = version + 1, updated_at = time::now() \
+                 WHERE version = $version RETURN VALUE record::id(id)",
+            )
+            .bind(("id", task_id.to_owned()))
+            .bind(("title", title))
+            .bind(("description", req.description.clone()))
+            .bind(("status", status_changed.clone()))
+            .bind(("position", position))
+            .bind(("priority", req.priority.map(Priority::as_str)))
+            .bind(("labels", labels))
+            .bind(("assignees", assignees))
+            .bind(("set_due", due.is_some()))
+            .bind(("due", due.flatten()))
+            .bind(("set_start", start.is_some()))
+            .bind(("start", start.flatten()))
+            .bind(("checklist", req.checklist.as_deref().map(checklist_rows)))
+            .bind(("set_recurrence", req.recurrence.is_some()))
+            .bind(("recurrence", req.recurrence.clone().flatten().map(|r| serde_json::to_string(&r).unwrap_or_default())))
+            .bind(("completed", completed))
+            .bind(("version", req.version))
+            .await?
+            .check()?;
+        let updated: Vec<String> = res.take(0)?;
+        if updated.is_empty() {
+            return Err(Error::client(
+                ErrorCode::VersionConflict,
+                format!("Someone changed this task since you loaded it (you have version {}, it is at {}). Reload to see their change.", req.version, row.version),
+            ));
+        }
+        let kind = if status_changed.is_some() {
+            "task.moved"
+        } else {
+            "task.updated"
+        };
+        self.record_activity(caller, &ws.id, task_id, kind, serde_json::json!({"fields": changes.keys().collect::<Vec<_>>(), "from_status": row.status})).await?;
+        self.get_task(caller, task_id).await
+    }
+
+    /// Moves a card into `status`, between its new neighbours.
+    pub async fn move_task(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+        req: &MoveTaskRequest,
+    ) -> Result<TaskView> {
+        caller.require_write()?;
+        let (row, ws) = self.task_for(caller, task_id).await?;
+        if !ws.role.can_edit_tasks() {
+            return Err(Error::client(
+                ErrorCode::Forbidden,
+                "Your role in this workspace does not allow moving tasks.",
+            ));
+        }
+        let Some(category) = category_of(&ws, &req.status) else {
+            return Err(field_error("status", "is not a column of this workspace"));
+        };
+        let above = self
+            .neighbour_position(
+                &ws.id,
+                &req.status,
+                task_id,
+                req.after_id.as_deref(),
+                "after_id",
+            )
+            .await?;
+        let below = self
+            .neighbour_position(
+                &ws.id,
+                &req.status,
+                task_id,
+                req.before_id.as_deref(),
+                "before_id",
+            )
+            .await?;
+        let above = match (&above, &below) {
+            (None, None) => self
+                .last_position(&ws.id, &req.status)
+                .await?
+                .filter(|p| *p != row.position),
+            _ => above,
+        };
+        let position = position::between(above.as_deref(), below.as_deref())
+            .ok_or_else(|| field_error("before_id", "must come after after_id"))?;
+        let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
+        let done = category == ColumnCategory::Done;
+        self.database()
+            .client()
+            .query(
+                "UPDATE type::record('task', $id) SET status = $status, position = $position, version = version + 1, \
+                 updated_at = time::now(), completed_at = IF $done = $was_done { completed_at } ELSE IF $done { time::now() } ELSE { NONE }",
+            )
+            .bind(("id", task_id.to_owned()))
+            .bind(("status", req.status.clone()))
+            .bind(("position", position))
+            .bind(("done", done))
+            .bind(("was_done", was_done))
+            .await?
+            .check()?;
+        self.record_activity(
+            caller,
+            &ws.id,
+            task_id,
+            "task.moved",
+            serde_json::json!({"from": row.status, "to": req.status}),
+        )
+        .await?;
+        self.get_task(caller, task_id).await
+    }
+
+    /// The position of a named neighbour card, which must be in the target column.
+    async fn neighbour_position(
+        &self,
+        workspace_id: &str,
+        status: &str,
+        moving: &str,
+        id: Option<&str>,
+        field: &str,
+    ) -> Result<Option<String>> {
+        let Some(id) = id else { return Ok(None) };
+        match self.task_row(id).await? {
+            Some(t) if t.workspace_id == workspace_id && t.status == status && t.id != moving => {
+                Ok(Some(t.position))
+            }
+            _ => Err(field_error(field, "must be a card in the target column")),
+        }
+    }
+
+    pub async fn delete_task(&self, caller: &Caller, task_id: &str) -> Result<()> {
+        caller.require_write()?;
+        let (row, ws) = self.task_for(caller, task_id).await?;
+        if !ws.role.can_edit_tasks() {
+            return Err(Error::client(
+                ErrorCode::Forbidden,
+                "Your role in this workspace does not allow deleting tasks.",
+            ));
+        }
+        self.database()
+            .client()
+            .query("DELETE type::record('task', $id)")
+            .bind(("id", task_id.to_owned()))
+            .await?
+            .check()?;
+        self.record_activity(
+            caller,
+            &ws.id,
+            task_id,
+            "task.deleted",
+            serde_json::json!({"title": row.title}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn task_activity(&self, caller: &Caller, task_id: &str) -> Result<Vec<ActivityView>> {
+        self.task_for(caller, task_id).await?;
+        #[derive(Debug, SurrealValue)]
+        struct Row {
+            id: String,
+            kind: String,
+            actor_id: String,
+            at: String,
+            data_json: String,
+        }
+        let mut res = self
+            .database()
+            .client()
+            .query("SELECT record::id(id) AS id, kind, record::id(actor) AS actor_id, <string> at AS at, data_json, at AS t FROM activity WHERE task = $task ORDER BY t")
+            .bind(("task", task_id.to_owned()))
+            .await?
+            .check()?;
+        let rows: Vec<Row> = res.take(0)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ActivityView {
+                id: r.id,
+                kind: r.kind,
+                actor_id: r.actor_id,
+                at: r.at,
+                data: serde_json::from_str(&r.data_json).unwrap_or(serde_json::Value::Null),
+            })
+            .collect())
+    }
+}
