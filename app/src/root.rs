@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::{ParamSegment, StaticSegment};
 
 use crate::auth::{keep_session_fresh, Auth};
 use crate::components::TopBar;
 use crate::pages::{
-    AccountPage, ForgotPasswordPage, LandingPage, NotFoundPage, ResetPasswordPage, SignInPage,
-    SignUpPage, VerifyEmailPage,
+    AccountPage, BoardPage, ForgotPasswordPage, LandingPage, NotFoundPage, ResetPasswordPage,
+    SignInPage, SignUpPage, VerifyEmailPage, WorkspacesPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -59,6 +59,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("signin") view=SignInPage/>
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=StaticSegment("account") view=AccountPage/>
+                        <Route path=StaticSegment("workspaces") view=WorkspacesPage/>
+                        <Route path=(StaticSegment("w"), ParamSegment("id")) view=BoardPage/>
                         <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage/>
                         <Route path=StaticSegment("reset-password") view=ResetPasswordPage/>
                         <Route path=StaticSegment("verify-email") view=VerifyEmailPage/>
