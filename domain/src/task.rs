@@ -81,6 +81,8 @@ pub struct TaskView {
     pub workspace_id: String,
     pub title: String,
     pub description: String,
+    /// `description` rendered from Markdown and sanitised on the server.
+    pub description_html: String,
     pub status: String,
     pub priority: Priority,
     pub labels: Vec<String>,
@@ -95,6 +97,32 @@ pub struct TaskView {
     pub created_at: String,
     pub updated_at: String,
     pub completed_at: Option<String>,
+}
+
+/// A comment on a task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: String,
+    pub task_id: String,
+    pub author_id: String,
+    pub body: String,
+    /// `body` rendered from Markdown and sanitised on the server.
+    pub body_html: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateCommentRequest {
+    pub body: String,
+}
+
+pub fn parse_comment(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    match s.chars().count() {
+        0 => Err("is required"),
+        n if n > 10_000 => Err("must be at most 10000 characters"),
+        _ => Ok(s.to_owned()),
+    }
 }
 
 pub fn parse_title(raw: &str) -> Result<String, &'static str> {

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod error;
 pub mod health;
 pub mod mail;
+pub mod markdown;
 pub mod ratelimit;
 pub mod recovery;
 pub mod secret;

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use domain::position;
 use domain::task::{
-    check_fields, ChecklistItem, CreateTaskRequest, MoveTaskRequest, Priority, TaskView,
-    UpdateTaskRequest,
+    check_fields, parse_comment, ChecklistItem, CommentView, CreateCommentRequest,
+    CreateTaskRequest, MoveTaskRequest, Priority, TaskView, UpdateTaskRequest,
 };
 use domain::workspace::{ColumnCategory, WorkspaceView};
 use domain::ErrorCode;
@@ -52,6 +52,7 @@ impl TaskRow {
             id: self.id,
             workspace_id: self.workspace_id,
             title: self.title,
+            description_html: crate::markdown::to_safe_html(&self.description),
             description: self.description,
             status: self.status,
             priority: Priority::parse(&self.priority).unwrap_or_default(),
@@ -702,5 +703,90 @@ impl Services {
                 data: serde_json::from_str(&r.data_json).unwrap_or(serde_json::Value::Null),
             })
             .collect())
+    }
+}
+
+impl Services {
+    pub async fn list_comments(&self, caller: &Caller, task_id: &str) -> Result<Vec<CommentView>> {
+        self.task_for(caller, task_id).await?;
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "SELECT record::id(id) AS id, record::id(task) AS task_id, record::id(author) AS author_id, body, \
+                 <string> created_at AS created_at, created_at AS t FROM comment WHERE task = type::record('task', $task) ORDER BY t",
+            )
+            .bind(("task", task_id.to_owned()))
+            .await?
+            .check()?;
+        let rows: Vec<CommentRow> = res.take(0)?;
+        Ok(rows.into_iter().map(CommentRow::view).collect())
+    }
+
+    /// Comments need the commenter role or more.
+    pub async fn add_comment(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+        req: &CreateCommentRequest,
+    ) -> Result<CommentView> {
+        caller.require_write()?;
+        let (_, ws) = self.task_for(caller, task_id).await?;
+        if !ws.role.can_comment() {
+            return Err(Error::client(
+                ErrorCode::Forbidden,
+                "Your role in this workspace does not allow commenting.",
+            ));
+        }
+        let body = parse_comment(&req.body).map_err(|why| field_error("body", why))?;
+        let id = new_id();
+        self.database()
+            .client()
+            .query(
+                "CREATE type::record('comment', $id) SET task = type::record('task', $task), \
+                 workspace = type::record('workspace', $ws), author = type::record('user', $uid), body = $body",
+            )
+            .bind(("id", id.clone()))
+            .bind(("task", task_id.to_owned()))
+            .bind(("ws", ws.id.clone()))
+            .bind(("uid", caller.user_id.clone()))
+            .bind(("body", body))
+            .await?
+            .check()?;
+        self.record_activity(
+            caller,
+            &ws.id,
+            task_id,
+            "comment.created",
+            serde_json::json!({"comment_id": id}),
+        )
+        .await?;
+        let comments = self.list_comments(caller, task_id).await?;
+        comments
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| Error::Internal("created comment vanished".into()))
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+struct CommentRow {
+    id: String,
+    task_id: String,
+    author_id: String,
+    body: String,
+    created_at: String,
+}
+
+impl CommentRow {
+    fn view(self) -> CommentView {
+        CommentView {
+            body_html: crate::markdown::to_safe_html(&self.body),
+            id: self.id,
+            task_id: self.task_id,
+            author_id: self.author_id,
+            body: self.body,
+            created_at: self.created_at,
+        }
     }
 }

@@ -5,7 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::task::{CreateTaskRequest, MoveTaskRequest, TaskView, UpdateTaskRequest};
+use domain::task::{
+    CommentView, CreateCommentRequest, CreateTaskRequest, MoveTaskRequest, TaskView,
+    UpdateTaskRequest,
+};
 use serde_json::{json, Value};
 use service::tasks::{TaskPage, TaskQuery};
 use service::Services;
@@ -25,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/{id}", get(read).patch(update).delete(remove))
         .route("/{id}/move", post(move_task))
         .route("/{id}/activity", get(activity))
+        .route("/{id}/comments", get(comments).post(add_comment))
 }
 
 async fn list(
@@ -91,4 +95,25 @@ async fn activity(
 ) -> HttpResult<Json<Value>> {
     let items = services.task_activity(&caller, &id).await?;
     Ok(Json(json!({ "items": items, "next_cursor": null })))
+}
+
+async fn comments(
+    State(services): State<Services>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+) -> HttpResult<Json<Value>> {
+    let items = services.list_comments(&caller, &id).await?;
+    Ok(Json(json!({ "items": items, "next_cursor": null })))
+}
+
+async fn add_comment(
+    State(services): State<Services>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CreateCommentRequest>,
+) -> HttpResult<(StatusCode, Json<CommentView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(services.add_comment(&caller, &id, &body).await?),
+    ))
 }

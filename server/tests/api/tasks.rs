@@ -407,3 +407,80 @@ async fn assignees_must_be_members() {
         (422, true)
     );
 }
+
+#[tokio::test]
+async fn comments_are_markdown_made_safe_and_need_the_commenter_role() {
+    let b = board().await;
+    let (_, task) = b
+        .create(json!({"title": "Discuss", "description": "**Plan** <script>alert(1)</script>"}))
+        .await;
+    assert!(
+        task["description_html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>Plan</strong>"),
+        "{task}"
+    );
+    assert!(
+        !task["description_html"]
+            .as_str()
+            .unwrap()
+            .contains("<script"),
+        "{task}"
+    );
+    let id = task["id"].as_str().unwrap();
+    let path = format!("/api/v1/tasks/{id}/comments");
+
+    let (status, c) = b
+        .app
+        .call(
+            "POST",
+            &path,
+            &b.owner,
+            Some(json!({"body": "Looks *good* <img src=x onerror=alert(1)>"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{c}");
+    for field in ["id", "task_id", "author_id", "body", "created_at"] {
+        assert!(c.get(field).is_some(), "comment lacks {field}");
+    }
+    let html = c["body_html"].as_str().unwrap();
+    assert!(
+        html.contains("<em>good</em>") && !html.contains("onerror"),
+        "{html}"
+    );
+
+    let (status, body) = b
+        .app
+        .call("POST", &path, &b.owner, Some(json!({"body": "   "})))
+        .await;
+    assert_eq!(
+        (status, body["error"]["fields"]["body"].is_string()),
+        (422, true)
+    );
+    let (status, _) = b
+        .app
+        .call("POST", &path, &b.viewer, Some(json!({"body": "me too"})))
+        .await;
+    assert_eq!(status, 403, "viewers read but do not comment");
+    let (status, _) = b.app.call("GET", &path, &b.outsider, None).await;
+    assert_eq!(status, 404);
+
+    let (status, list) = b.app.call("GET", &path, &b.viewer, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let (_, activity) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/tasks/{id}/activity"),
+            &b.owner,
+            None,
+        )
+        .await;
+    assert!(activity["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["kind"] == "comment.created"));
+}

@@ -139,6 +139,19 @@ DEFINE FIELD IF NOT EXISTS data_json ON activity TYPE string;
 DEFINE INDEX IF NOT EXISTS activity_task ON activity FIELDS task, at;
 "#,
     },
+    Migration {
+        version: 6,
+        name: "comments",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS comment SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS task ON comment TYPE record<task>;
+DEFINE FIELD IF NOT EXISTS workspace ON comment TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS author ON comment TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS body ON comment TYPE string;
+DEFINE FIELD IF NOT EXISTS created_at ON comment TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS comment_task ON comment FIELDS task, created_at;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
