@@ -301,3 +301,21 @@ mod tests {
         assert!(parse_labels(&[" ".into()]).is_err());
     }
 }
+
+/// `GET /workspaces/{id}/stats`, computed by the database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceStats {
+    pub by_status: std::collections::BTreeMap<String, u64>,
+    pub by_priority: std::collections::BTreeMap<String, u64>,
+    pub overdue: u64,
+    /// The last 30 days, oldest first, days without completions included.
+    pub completed_per_day: Vec<DayCount>,
+    /// Open tasks assigned to the caller.
+    pub my_open: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub date: String,
+    pub count: u64,
+}

@@ -790,3 +790,86 @@ impl CommentRow {
         }
     }
 }
+
+#[derive(Debug, SurrealValue)]
+struct CountOnly {
+    n: i64,
+}
+
+#[derive(Debug, SurrealValue)]
+struct KeyCount {
+    key: String,
+    n: i64,
+}
+
+impl Services {
+    /// Counts by status and priority, overdue, completions per day (30 days) and the caller's
+    /// open tasks: aggregated by the database, never by loading the tasks.
+    pub async fn workspace_stats(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+    ) -> Result<domain::task::WorkspaceStats> {
+        use domain::task::{DayCount, WorkspaceStats};
+        self.membership(caller, workspace_id).await?;
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "SELECT status AS key, count() AS n FROM task WHERE workspace = type::record('workspace', $ws) GROUP BY key;\
+                 SELECT priority AS key, count() AS n FROM task WHERE workspace = type::record('workspace', $ws) GROUP BY key;\
+                 SELECT count() AS n FROM task WHERE workspace = type::record('workspace', $ws) \
+                   AND due_at != NONE AND due_at < time::now() AND completed_at = NONE GROUP ALL;\
+                 SELECT time::format(completed_at, '%Y-%m-%d') AS key, count() AS n FROM task \
+                   WHERE workspace = type::record('workspace', $ws) AND completed_at != NONE AND completed_at > time::now() - 30d GROUP BY key;\
+                 SELECT count() AS n FROM task WHERE workspace = type::record('workspace', $ws) \
+                   AND $uid IN assignee_ids AND completed_at = NONE GROUP ALL;",
+            )
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("uid", caller.user_id.clone()))
+            .await?
+            .check()?;
+        let to_map = |rows: Vec<KeyCount>| {
+            rows.into_iter()
+                .map(|r| (r.key, u64::try_from(r.n).unwrap_or(0)))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let by_status: Vec<KeyCount> = res.take(0)?;
+        let by_priority: Vec<KeyCount> = res.take(1)?;
+        let overdue: Vec<CountOnly> = res.take(2)?;
+        let per_day = to_map(res.take(3)?);
+        let mine: Vec<CountOnly> = res.take(4)?;
+
+        let ws = self.get_workspace(caller, workspace_id).await?;
+        let mut by_status_map = to_map(by_status);
+        for c in &ws.columns {
+            by_status_map.entry(c.key.clone()).or_insert(0);
+        }
+        let mut by_priority_map = to_map(by_priority);
+        for p in ["low", "medium", "high", "urgent"] {
+            by_priority_map.entry(p.to_owned()).or_insert(0);
+        }
+        let today = chrono::Utc::now().date_naive();
+        let completed_per_day = (0..30)
+            .rev()
+            .map(|back| {
+                let date = (today - chrono::Duration::days(back))
+                    .format("%Y-%m-%d")
+                    .to_string();
+                DayCount {
+                    count: per_day.get(&date).copied().unwrap_or(0),
+                    date,
+                }
+            })
+            .collect();
+        let first =
+            |rows: Vec<CountOnly>| rows.first().map_or(0, |r| u64::try_from(r.n).unwrap_or(0));
+        Ok(WorkspaceStats {
+            by_status: by_status_map,
+            by_priority: by_priority_map,
+            overdue: first(overdue),
+            completed_per_day,
+            my_open: first(mine),
+        })
+    }
+}

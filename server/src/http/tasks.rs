@@ -19,7 +19,9 @@ use crate::state::AppState;
 
 /// Routes under `/api/v1/workspaces/{id}`.
 pub fn workspace_routes() -> Router<AppState> {
-    Router::new().route("/{id}/tasks", get(list).post(create))
+    Router::new()
+        .route("/{id}/tasks", get(list).post(create))
+        .route("/{id}/stats", get(stats))
 }
 
 /// Routes under `/api/v1/tasks`.
@@ -116,4 +118,12 @@ async fn add_comment(
         StatusCode::CREATED,
         Json(services.add_comment(&caller, &id, &body).await?),
     ))
+}
+
+async fn stats(
+    State(services): State<Services>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+) -> HttpResult<Json<domain::task::WorkspaceStats>> {
+    Ok(Json(services.workspace_stats(&caller, &id).await?))
 }

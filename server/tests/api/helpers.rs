@@ -37,6 +37,10 @@ impl TestApp {
 
 /// Starts the app with a fresh `mem://` database, plus any extra `TM_*` settings.
 pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
+    // TM_TEST_LOG=warn (or any filter) shows the app's logs while debugging a test.
+    if let Ok(filter) = std::env::var("TM_TEST_LOG") {
+        server::telemetry::init(server::config::LogFormat::Pretty, &filter);
+    }
     let data_dir = scratch_dir("app");
     let mut env = vec![
         ("TM_LISTEN".to_owned(), "127.0.0.1:0".to_owned()),

@@ -484,3 +484,72 @@ async fn comments_are_markdown_made_safe_and_need_the_commenter_role() {
         .iter()
         .any(|a| a["kind"] == "comment.created"));
 }
+
+#[tokio::test]
+async fn stats_are_counted_by_the_database() {
+    let b = board().await;
+    let (_, members) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/members", b.ws),
+            &b.owner,
+            None,
+        )
+        .await;
+    let me = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "owner")
+        .unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.create(json!({"title": "late", "priority": "urgent", "due_at": "2020-01-01T00:00:00Z", "assignee_ids": [me]})).await;
+    b.create(json!({"title": "later", "priority": "low", "due_at": "2099-01-01T00:00:00Z"}))
+        .await;
+    b.create(json!({"title": "done already", "status": "done"}))
+        .await;
+
+    let (status, stats) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/stats", b.ws),
+            &b.owner,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(
+        stats["by_status"],
+        json!({"todo": 2, "in_progress": 0, "done": 1})
+    );
+    assert_eq!(
+        stats["by_priority"],
+        json!({"low": 1, "medium": 1, "high": 0, "urgent": 1})
+    );
+    assert_eq!(stats["overdue"], 1);
+    assert_eq!(stats["my_open"], 1);
+    let days = stats["completed_per_day"].as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!(
+        days.last().unwrap()["count"],
+        1,
+        "completed today: {}",
+        days.last().unwrap()
+    );
+    assert_eq!(
+        b.app
+            .call(
+                "GET",
+                &format!("/api/v1/workspaces/{}/stats", b.ws),
+                &b.outsider,
+                None
+            )
+            .await
+            .0,
+        404
+    );
+}
