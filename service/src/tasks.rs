@@ -151,6 +151,18 @@ fn checklist_rows(items: &[ChecklistItem]) -> Vec<ChecklistRow> {
         .collect()
 }
 
+/// Writing tasks needs the editor role or more.
+fn require_editor(ws: &WorkspaceView, what: &str) -> Result<()> {
+    if ws.role.can_edit_tasks() {
+        Ok(())
+    } else {
+        Err(Error::client(
+            ErrorCode::Forbidden,
+            format!("Your role in this workspace does not allow {what}."),
+        ))
+    }
+}
+
 fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCategory> {
     ws.columns
         .iter()
@@ -256,12 +268,7 @@ impl Services {
     ) -> Result<TaskView> {
         caller.require_write()?;
         let ws = self.get_workspace(caller, workspace_id).await?;
-        if !ws.role.can_edit_tasks() {
-            return Err(Error::client(
-                ErrorCode::Forbidden,
-                "Your role in this workspace does not allow editing tasks.",
-            ));
-        }
+        require_editor(&ws, "editing tasks")?;
         let (title, labels) = check_fields(
             Some(&req.title),
             req.description.as_deref(),
@@ -442,12 +449,7 @@ impl Services {
     ) -> Result<TaskView> {
         caller.require_write()?;
         let (row, ws) = self.task_for(caller, task_id).await?;
-        if !ws.role.can_edit_tasks() {
-            return Err(Error::client(
-                ErrorCode::Forbidden,
-                "Your role in this workspace does not allow editing tasks.",
-            ));
-        }
+        require_editor(&ws, "editing tasks")?;
         let (title, labels) = check_fields(
             req.title.as_deref(),
             req.description.as_deref(),
@@ -569,12 +571,7 @@ impl Services {
     ) -> Result<TaskView> {
         caller.require_write()?;
         let (row, ws) = self.task_for(caller, task_id).await?;
-        if !ws.role.can_edit_tasks() {
-            return Err(Error::client(
-                ErrorCode::Forbidden,
-                "Your role in this workspace does not allow moving tasks.",
-            ));
-        }
+        require_editor(&ws, "moving tasks")?;
         let Some(category) = category_of(&ws, &req.status) else {
             return Err(field_error("status", "is not a column of this workspace"));
         };
@@ -652,12 +649,7 @@ impl Services {
     pub async fn delete_task(&self, caller: &Caller, task_id: &str) -> Result<()> {
         caller.require_write()?;
         let (row, ws) = self.task_for(caller, task_id).await?;
-        if !ws.role.can_edit_tasks() {
-            return Err(Error::client(
-                ErrorCode::Forbidden,
-                "Your role in this workspace does not allow deleting tasks.",
-            ));
-        }
+        require_editor(&ws, "deleting tasks")?;
         self.database()
             .client()
             .query("DELETE type::record('task', $id)")
