@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use domain::position;
 use domain::task::{
     check_fields, parse_comment, ChecklistItem, CommentView, CreateCommentRequest,
-    CreateTaskRequest, MoveTaskRequest, Priority, TaskView, UpdateTaskRequest,
+    CreateTaskRequest, MoveTaskRequest, Priority, Recurrence, TaskView, UpdateTaskRequest,
 };
 use domain::workspace::{ColumnCategory, WorkspaceView};
 use domain::ErrorCode;
@@ -149,6 +149,38 @@ fn checklist_rows(items: &[ChecklistItem]) -> Vec<ChecklistRow> {
             done: i.done,
         })
         .collect()
+}
+
+/// The next due time of a recurring task after `from`.
+pub fn next_due(
+    recurrence: &Recurrence,
+    from: chrono::DateTime<chrono::Utc>,
+) -> chrono::DateTime<chrono::Utc> {
+    use chrono::{Datelike, Duration};
+    match recurrence {
+        Recurrence::Daily => from + Duration::days(1),
+        Recurrence::EveryNDays { n } => from + Duration::days(i64::from(*n)),
+        Recurrence::Weekly { weekdays } => (1..=7)
+            .map(|d| from + Duration::days(d))
+            .find(|t| weekdays.contains(&(t.weekday().number_from_monday() as u8)))
+            .unwrap_or(from + Duration::days(7)),
+        Recurrence::Monthly => {
+            let (y, m) = if from.month() == 12 {
+                (from.year() + 1, 1)
+            } else {
+                (from.year(), from.month() + 1)
+            };
+            // The same day next month, or its last day when shorter (31 Jan -> 28/29 Feb).
+            (0..4)
+                .find_map(|back| {
+                    from.with_day(1)
+                        .and_then(|t| t.with_year(y))
+                        .and_then(|t| t.with_month(m))
+                        .and_then(|t| t.with_day(from.day() - back))
+                })
+                .unwrap_or(from + Duration::days(30))
+        }
+    }
 }
 
 /// Writing tasks needs the editor role or more.
@@ -559,7 +591,12 @@ impl Services {
             "task.updated"
         };
         self.record_activity(caller, &ws.id, task_id, kind, serde_json::json!({"fields": changes.keys().collect::<Vec<_>>(), "from_status": row.status})).await?;
-        self.get_task(caller, task_id).await
+        let task = self.get_task(caller, task_id).await?;
+        let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
+        if completed == Some(true) && !was_done {
+            self.create_next_occurrence(caller, &ws, &task).await?;
+        }
+        Ok(task)
     }
 
     /// Moves a card into `status`, between its new neighbours.
@@ -625,7 +662,67 @@ impl Services {
             serde_json::json!({"from": row.status, "to": req.status}),
         )
         .await?;
-        self.get_task(caller, task_id).await
+        let task = self.get_task(caller, task_id).await?;
+        if done && !was_done {
+            self.create_next_occurrence(caller, &ws, &task).await?;
+        }
+        Ok(task)
+    }
+
+    /// Completing a recurring task creates its next occurrence: same content, checklist
+    /// unticked, in the first to-do column, due (and starting) one period later.
+    async fn create_next_occurrence(
+        &self,
+        caller: &Caller,
+        ws: &WorkspaceView,
+        done: &TaskView,
+    ) -> Result<()> {
+        let Some(recurrence) = done.recurrence.clone() else {
+            return Ok(());
+        };
+        let now = chrono::Utc::now();
+        let parse = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc))
+        };
+        let due = parse(&done.due_at);
+        let next_due = next_due(&recurrence, due.unwrap_or(now));
+        let shift = next_due - due.unwrap_or(now);
+        let next_start = parse(&done.start_at).map(|s| s + shift);
+        let status = ws
+            .columns
+            .iter()
+            .find(|c| c.category == ColumnCategory::Todo)
+            .or(ws.columns.first())
+            .map(|c| c.key.clone());
+        let fmt = |t: chrono::DateTime<chrono::Utc>| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        };
+        let request = CreateTaskRequest {
+            title: done.title.clone(),
+            description: Some(done.description.clone()),
+            status,
+            priority: Some(done.priority),
+            labels: Some(done.labels.clone()),
+            assignee_ids: Some(done.assignee_ids.clone()),
+            due_at: Some(fmt(next_due)),
+            start_at: next_start.map(fmt),
+            checklist: Some(
+                done.checklist
+                    .iter()
+                    .map(|i| ChecklistItem {
+                        id: String::new(),
+                        text: i.text.clone(),
+                        done: false,
+                    })
+                    .collect(),
+            ),
+            recurrence: Some(recurrence),
+        };
+        let next = self.create_task(caller, &ws.id, &request).await?;
+        tracing::info!(task = %done.id, next = %next.id, "recurring task completed; next occurrence created");
+        Ok(())
     }
 
     /// The position of a named neighbour card, which must be in the target column.
@@ -863,5 +960,49 @@ impl Services {
             completed_per_day,
             my_open: first(mine),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn next_due_follows_the_rule() {
+        assert_eq!(
+            next_due(&Recurrence::Daily, at(2026, 12, 31)),
+            at(2027, 1, 1)
+        );
+        assert_eq!(
+            next_due(&Recurrence::EveryNDays { n: 10 }, at(2026, 11, 26)),
+            at(2026, 12, 6)
+        );
+        // 2026-11-26 is a Thursday; next Monday or Wednesday is Monday the 30th.
+        assert_eq!(
+            next_due(
+                &Recurrence::Weekly {
+                    weekdays: vec![1, 3]
+                },
+                at(2026, 11, 26)
+            ),
+            at(2026, 11, 30)
+        );
+        assert_eq!(
+            next_due(&Recurrence::Weekly { weekdays: vec![4] }, at(2026, 11, 26)),
+            at(2026, 12, 3)
+        );
+        assert_eq!(
+            next_due(&Recurrence::Monthly, at(2026, 1, 31)),
+            at(2026, 2, 28)
+        );
+        assert_eq!(
+            next_due(&Recurrence::Monthly, at(2026, 12, 15)),
+            at(2027, 1, 15)
+        );
     }
 }

@@ -553,3 +553,48 @@ async fn stats_are_counted_by_the_database() {
         404
     );
 }
+
+#[tokio::test]
+async fn completing_a_recurring_task_creates_the_next_occurrence() {
+    let b = board().await;
+    let (_, task) = b
+        .create(json!({"title": "Water the plants", "due_at": "2026-12-01T08:00:00Z", "recurrence": {"kind": "every_n_days", "n": 3},
+                       "checklist": [{"text": "ferns", "done": true}]}))
+        .await;
+    let id = task["id"].as_str().unwrap();
+    let (status, _) = b
+        .app
+        .call(
+            "POST",
+            &format!("/api/v1/tasks/{id}/move"),
+            &b.owner,
+            Some(json!({"status": "done"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, page) = b.list("status=todo").await;
+    let next = &page["items"][0];
+    assert_eq!(next["title"], "Water the plants");
+    assert!(
+        next["due_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-12-04T08:00:00"),
+        "{next}"
+    );
+    assert_eq!(next["checklist"][0]["done"], false);
+    assert_eq!(next["recurrence"], json!({"kind": "every_n_days", "n": 3}));
+    // A non-recurring task completes without a successor.
+    let (_, once) = b.create(json!({"title": "Once"})).await;
+    let once_id = once["id"].as_str().unwrap();
+    b.app
+        .call(
+            "PATCH",
+            &format!("/api/v1/tasks/{once_id}"),
+            &b.owner,
+            Some(json!({"version": 1, "status": "done"})),
+        )
+        .await;
+    let (_, page) = b.list("status=todo").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}
