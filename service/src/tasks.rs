@@ -136,6 +136,10 @@ fn parse_time(field: &str, value: &str) -> Result<String> {
         .map_err(|_| field_error(field, "must be an RFC 3339 time, e.g. 2026-12-01T09:00:00Z"))
 }
 
+fn parse_opt_time(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    value.map(|t| parse_time(field, t)).transpose()
+}
+
 fn checklist_rows(items: &[ChecklistItem]) -> Vec<ChecklistRow> {
     items
         .iter()
@@ -318,16 +322,8 @@ impl Services {
                 .map(|c| c.key.clone())
                 .unwrap_or_default(),
         };
-        let due_at = req
-            .due_at
-            .as_deref()
-            .map(|t| parse_time("due_at", t))
-            .transpose()?;
-        let start_at = req
-            .start_at
-            .as_deref()
-            .map(|t| parse_time("start_at", t))
-            .transpose()?;
+        let due_at = parse_opt_time("due_at", req.due_at.as_deref())?;
+        let start_at = parse_opt_time("start_at", req.start_at.as_deref())?;
         let assignees = self
             .check_assignees(
                 caller,
@@ -428,16 +424,8 @@ impl Services {
                 ));
             }
         }
-        let due_before = query
-            .due_before
-            .as_deref()
-            .map(|t| parse_time("due_before", t))
-            .transpose()?;
-        let due_after = query
-            .due_after
-            .as_deref()
-            .map(|t| parse_time("due_after", t))
-            .transpose()?;
+        let due_before = parse_opt_time("due_before", query.due_before.as_deref())?;
+        let due_after = parse_opt_time("due_after", query.due_after.as_deref())?;
         let mut res = self
             .database()
             .client()

@@ -263,22 +263,32 @@ impl Services {
             .collect())
     }
 
+    /// One member of a workspace, if they are one.
     async fn member(&self, workspace_id: &str, user_id: &str) -> Result<Option<MemberView>> {
-        let members = self
-            .list_members(
-                &Caller {
-                    user_id: user_id.to_owned(),
-                    session_id: None,
-                    can_write: false,
-                },
-                workspace_id,
-            )
-            .await;
-        match members {
-            Ok(list) => Ok(list.into_iter().find(|m| m.user_id == user_id)),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(e),
+        #[derive(Debug, SurrealValue)]
+        struct Row {
+            email: String,
+            name: String,
+            role: String,
         }
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "SELECT user.email AS email, user.name AS name, role FROM member \
+                 WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid) LIMIT 1",
+            )
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("uid", user_id.to_owned()))
+            .await?
+            .check()?;
+        let rows: Vec<Row> = res.take(0)?;
+        Ok(rows.into_iter().next().map(|r| MemberView {
+            user_id: user_id.to_owned(),
+            email: r.email,
+            name: r.name,
+            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+        }))
     }
 
     async fn owner_count(&self, workspace_id: &str) -> Result<usize> {
