@@ -72,6 +72,28 @@ impl WorkspaceRow {
     }
 }
 
+#[derive(Debug, SurrealValue)]
+struct MemberRow {
+    user_id: String,
+    email: String,
+    name: String,
+    role: String,
+}
+
+impl MemberRow {
+    fn view(self) -> MemberView {
+        MemberView {
+            role: Role::parse(&self.role).unwrap_or(Role::Viewer),
+            user_id: self.user_id,
+            email: self.email,
+            name: self.name,
+        }
+    }
+}
+
+const MEMBER_FIELDS: &str =
+    "record::id(user) AS user_id, user.email AS email, user.name AS name, role";
+
 const WORKSPACE_FIELDS: &str = "record::id(workspace) AS id, workspace.name AS name, role, \
     workspace.columns AS columns, <string> workspace.created_at AS created_at";
 
@@ -234,61 +256,34 @@ impl Services {
         workspace_id: &str,
     ) -> Result<Vec<MemberView>> {
         self.membership(caller, workspace_id).await?;
-        #[derive(Debug, SurrealValue)]
-        struct Row {
-            user_id: String,
-            email: String,
-            name: String,
-            role: String,
-        }
         let mut res = self
             .database()
             .client()
-            .query(
-                "SELECT record::id(user) AS user_id, user.email AS email, user.name AS name, role, created_at \
-                 FROM member WHERE workspace = type::record('workspace', $ws) ORDER BY created_at",
-            )
+            .query(format!(
+                "SELECT {MEMBER_FIELDS}, created_at FROM member WHERE workspace = type::record('workspace', $ws) ORDER BY created_at"
+            ))
             .bind(("ws", workspace_id.to_owned()))
             .await?
             .check()?;
-        let rows: Vec<Row> = res.take(0)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| MemberView {
-                role: Role::parse(&r.role).unwrap_or(Role::Viewer),
-                user_id: r.user_id,
-                email: r.email,
-                name: r.name,
-            })
-            .collect())
+        let rows: Vec<MemberRow> = res.take(0)?;
+        Ok(rows.into_iter().map(MemberRow::view).collect())
     }
 
     /// One member of a workspace, if they are one.
     async fn member(&self, workspace_id: &str, user_id: &str) -> Result<Option<MemberView>> {
-        #[derive(Debug, SurrealValue)]
-        struct Row {
-            email: String,
-            name: String,
-            role: String,
-        }
         let mut res = self
             .database()
             .client()
-            .query(
-                "SELECT user.email AS email, user.name AS name, role FROM member \
-                 WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid) LIMIT 1",
-            )
+            .query(format!(
+                "SELECT {MEMBER_FIELDS} FROM member \
+                 WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid) LIMIT 1"
+            ))
             .bind(("ws", workspace_id.to_owned()))
             .bind(("uid", user_id.to_owned()))
             .await?
             .check()?;
-        let rows: Vec<Row> = res.take(0)?;
-        Ok(rows.into_iter().next().map(|r| MemberView {
-            user_id: user_id.to_owned(),
-            email: r.email,
-            name: r.name,
-            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
-        }))
+        let rows: Vec<MemberRow> = res.take(0)?;
+        Ok(rows.into_iter().next().map(MemberRow::view))
     }
 
     async fn owner_count(&self, workspace_id: &str) -> Result<usize> {
