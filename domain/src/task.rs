@@ -319,3 +319,75 @@ pub struct DayCount {
     pub date: String,
     pub count: u64,
 }
+
+/// A file attached to a task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: String,
+    pub task_id: String,
+    pub filename: String,
+    /// Sniffed from the bytes on upload, never taken from the client.
+    pub content_type: String,
+    pub size: u64,
+    pub uploaded_by: String,
+    pub created_at: String,
+}
+
+impl AttachmentView {
+    /// Raster images a browser may show inline; everything else is served as a download.
+    pub fn is_inline_image(&self) -> bool {
+        is_safe_image(&self.content_type)
+    }
+}
+
+/// PNG, JPEG, GIF and WebP: formats that cannot carry script. (SVG can, and is not one.)
+pub fn is_safe_image(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    )
+}
+
+/// One search result: the task, its relevance, and HTML snippets with the matches in `<mark>`
+/// (everything else escaped).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub task: TaskView,
+    pub score: f64,
+    pub highlights: std::collections::BTreeMap<String, String>,
+}
+
+/// A named task-list filter a member keeps for a workspace; `query` is a list query string
+/// (`status=todo&priority=high`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFilter {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub query: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SaveFilterRequest {
+    pub name: String,
+    pub query: String,
+}
+
+/// A row an import refused, numbered from 1 (CSV: the line after the header; JSON: the task's
+/// place in `tasks`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedRow {
+    pub row: usize,
+    pub errors: std::collections::BTreeMap<String, String>,
+}
+
+/// What an import did, or would do: nothing is imported when any row is rejected.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub rejected: Vec<RejectedRow>,
+    /// Things fixed on the way in, e.g. an assignee who is not a member was dropped.
+    pub warnings: Vec<String>,
+    pub dry_run: bool,
+}

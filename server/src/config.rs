@@ -38,6 +38,7 @@ pub struct Settings {
     pub site_pkg_dir: String,
     /// `LEPTOS_ENV=PROD` turns off development helpers in the rendered pages.
     pub leptos_prod: bool,
+    pub attachments: service::attachments::AttachmentSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +76,12 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc { name: "TM_SMTP_URL", default: "(unset: mail goes to TM_DATA_DIR/outbox/)", help: "smtp://host:port or smtps://user:pass@host:port" },
     SettingDoc { name: "TM_MAIL_FROM", default: "Task Manager <no-reply@localhost>", help: "sender of outgoing mail" },
     SettingDoc { name: "TM_MAX_BODY_BYTES", default: "1048576", help: "largest JSON request body accepted (413 beyond)" },
+    SettingDoc { name: "TM_ATTACHMENTS_URL", default: "<TM_DATA_DIR>/attachments", help: "where attachment files go: a directory, or s3://bucket/prefix for S3-compatible storage" },
+    SettingDoc { name: "TM_MAX_ATTACHMENT_BYTES", default: "10485760", help: "largest attachment accepted (413 beyond)" },
+    SettingDoc { name: "TM_S3_ENDPOINT", default: "(AWS)", help: "endpoint of S3-compatible storage, e.g. http://127.0.0.1:9000" },
+    SettingDoc { name: "TM_S3_REGION", default: "us-east-1", help: "region of the S3 bucket" },
+    SettingDoc { name: "TM_S3_ACCESS_KEY_ID", default: "(none)", help: "access key for the S3 bucket" },
+    SettingDoc { name: "TM_S3_SECRET_ACCESS_KEY", default: "(none)", help: "secret key for the S3 bucket" },
     SettingDoc { name: "LEPTOS_SITE_ROOT", default: "target/site", help: "the compiled site (wasm, js, css, public files) as cargo-leptos builds it" },
     SettingDoc { name: "LEPTOS_SITE_PKG_DIR", default: "pkg", help: "folder of the wasm bundle inside LEPTOS_SITE_ROOT" },
     SettingDoc { name: "LEPTOS_ENV", default: "DEV", help: "DEV or PROD" },
@@ -143,6 +150,7 @@ fn is_secret(name: &str) -> bool {
             | "TM_SECRET_KEY_PREVIOUS"
             | "TM_SMTP_URL"
             | "TM_REDIS_URL"
+            | "TM_S3_SECRET_ACCESS_KEY"
     )
 }
 
@@ -377,7 +385,56 @@ impl Settings {
             }
         })?;
 
+        let max_attachment_bytes = raw.parse("TM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, |v| {
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| (1024..=5 * 1024 * 1024 * 1024).contains(n))
+                .ok_or_else(|| "expected a byte count from 1024 to 5 GiB".into())
+        })?;
+        let default_attachments = data_dir.join("attachments").display().to_string();
+        let storage = raw.parse("TM_ATTACHMENTS_URL", None, |v| {
+            if let Some(rest) = v.strip_prefix("s3://") {
+                let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+                if bucket.is_empty() {
+                    return Err("expected s3://bucket or s3://bucket/prefix".into());
+                }
+                Ok(Some((
+                    bucket.to_owned(),
+                    prefix.trim_matches('/').to_owned(),
+                )))
+            } else if v.contains("://") {
+                Err("expected a directory or s3://bucket/prefix".into())
+            } else {
+                Ok(None)
+            }
+        })?;
+        let storage = match storage {
+            Some((bucket, prefix)) => service::attachments::StorageSettings::S3 {
+                bucket,
+                prefix,
+                endpoint: raw.parse("TM_S3_ENDPOINT", None, |v| {
+                    if v.starts_with("http://") || v.starts_with("https://") {
+                        Ok(Some(v.trim_end_matches('/').to_owned()))
+                    } else {
+                        Err("expected an http:// or https:// URL".into())
+                    }
+                })?,
+                region: raw.parse("TM_S3_REGION", "us-east-1".to_owned(), |v| Ok(v.to_owned()))?,
+                access_key_id: raw.string("TM_S3_ACCESS_KEY_ID"),
+                secret_access_key: raw.string("TM_S3_SECRET_ACCESS_KEY").map(Secret::new),
+            },
+            None => service::attachments::StorageSettings::Local(PathBuf::from(
+                raw.string("TM_ATTACHMENTS_URL")
+                    .unwrap_or(default_attachments),
+            )),
+        };
+        let attachments = service::attachments::AttachmentSettings {
+            storage,
+            max_bytes: max_attachment_bytes,
+        };
+
         Ok(Self {
+            attachments,
             public_url_explicit,
             previous_secret_key,
             hash_concurrency,
@@ -440,6 +497,7 @@ impl Settings {
             public_url: self.public_url.clone(),
             outbox_dir: self.data_dir.join("outbox"),
             mail_from: self.mail_from.clone(),
+            attachments: self.attachments.clone(),
         }
     }
 

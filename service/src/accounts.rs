@@ -730,6 +730,12 @@ mod tests {
             public_url: "http://127.0.0.1".into(),
             outbox_dir: std::env::temp_dir().join(format!("tm-outbox-{}", std::process::id())),
             mail_from: "test@localhost".into(),
+            attachments: crate::attachments::AttachmentSettings {
+                storage: crate::attachments::StorageSettings::Local(
+                    std::env::temp_dir().join(format!("tm-files-{}", std::process::id())),
+                ),
+                max_bytes: 1024 * 1024,
+            },
         };
         Services::start(settings).await.unwrap().0
     }

@@ -5,18 +5,22 @@
 //! environment: the `server` crate parses settings and hands them in.
 
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod filters;
 pub mod health;
 pub mod mail;
 pub mod markdown;
 pub mod ratelimit;
 pub mod recovery;
+pub mod search;
 pub mod secret;
 pub mod services;
 pub mod store;
 pub mod tasks;
+pub mod transfer;
 pub mod workspaces;
 
 pub use accounts::{Caller, ClientInfo, IssuedSession, API_TOKEN_PREFIX, REFRESH_TTL_SECONDS};

@@ -31,6 +31,7 @@ pub struct ServicesSettings {
     /// Where development mail is written.
     pub outbox_dir: std::path::PathBuf,
     pub mail_from: String,
+    pub attachments: crate::attachments::AttachmentSettings,
 }
 
 #[derive(Clone)]
@@ -49,6 +50,7 @@ struct Inner {
     rate_limiter: RateLimiter,
     mailer: Mailer,
     public_url: String,
+    attachments: crate::attachments::AttachmentStore,
 }
 
 impl Services {
@@ -59,6 +61,7 @@ impl Services {
         let report = database.migrate(&settings.instance_id).await?;
         let redis = settings.redis.as_ref().map(Redis::new).transpose()?;
         let passwords = PasswordHasher::new(settings.hash_concurrency)?;
+        let attachments = crate::attachments::AttachmentStore::new(&settings.attachments)?;
         let access_tokens =
             AccessTokens::new(&settings.secret_key, settings.previous_secret_key.as_ref());
         let services = Self {
@@ -69,6 +72,7 @@ impl Services {
                 access_tokens,
                 mailer: Mailer::outbox(settings.outbox_dir, settings.mail_from),
                 public_url: settings.public_url,
+                attachments,
                 redis,
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
@@ -100,6 +104,10 @@ impl Services {
 
     pub fn public_url(&self) -> &str {
         &self.inner.public_url
+    }
+
+    pub fn attachment_store(&self) -> &crate::attachments::AttachmentStore {
+        &self.inner.attachments
     }
 
     pub fn rate_limiter(&self) -> &RateLimiter {

@@ -18,15 +18,15 @@ use crate::error::{Error, Result};
 use crate::services::Services;
 
 #[derive(Debug, Clone, SurrealValue)]
-struct ChecklistRow {
+pub(crate) struct ChecklistRow {
     id: String,
     text: String,
     done: bool,
 }
 
 #[derive(Debug, SurrealValue)]
-struct TaskRow {
-    id: String,
+pub(crate) struct TaskRow {
+    pub(crate) id: String,
     workspace_id: String,
     title: String,
     description: String,
@@ -47,7 +47,7 @@ struct TaskRow {
 }
 
 impl TaskRow {
-    fn view(self) -> TaskView {
+    pub(crate) fn view(self) -> TaskView {
         TaskView {
             id: self.id,
             workspace_id: self.workspace_id,
@@ -82,7 +82,7 @@ impl TaskRow {
     }
 }
 
-const TASK_FIELDS: &str =
+pub(crate) const TASK_FIELDS: &str =
     "record::id(id) AS id, record::id(workspace) AS workspace_id, title, description, status, \
     priority, labels, assignee_ids, \
     IF due_at = NONE { NONE } ELSE { <string> due_at } AS due_at, \
@@ -122,12 +122,12 @@ pub struct ActivityView {
     pub data: serde_json::Value,
 }
 
-fn field_error(field: &str, why: &str) -> Error {
+pub(crate) fn field_error(field: &str, why: &str) -> Error {
     Error::validation([(field.to_owned(), why.to_owned())].into_iter().collect())
 }
 
 /// RFC 3339 in, normalised UTC out.
-fn parse_time(field: &str, value: &str) -> Result<String> {
+pub(crate) fn parse_time(field: &str, value: &str) -> Result<String> {
     chrono::DateTime::parse_from_rfc3339(value)
         .map(|t| {
             t.with_timezone(&chrono::Utc)
@@ -136,11 +136,11 @@ fn parse_time(field: &str, value: &str) -> Result<String> {
         .map_err(|_| field_error(field, "must be an RFC 3339 time, e.g. 2026-12-01T09:00:00Z"))
 }
 
-fn parse_opt_time(field: &str, value: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn parse_opt_time(field: &str, value: Option<&str>) -> Result<Option<String>> {
     value.map(|t| parse_time(field, t)).transpose()
 }
 
-fn checklist_rows(items: &[ChecklistItem]) -> Vec<ChecklistRow> {
+pub(crate) fn checklist_rows(items: &[ChecklistItem]) -> Vec<ChecklistRow> {
     items
         .iter()
         .map(|i| ChecklistRow {
@@ -188,7 +188,7 @@ pub fn next_due(
 }
 
 /// Writing tasks needs the editor role or more.
-fn require_editor(ws: &WorkspaceView, what: &str) -> Result<()> {
+pub(crate) fn require_editor(ws: &WorkspaceView, what: &str) -> Result<()> {
     if ws.role.can_edit_tasks() {
         Ok(())
     } else {
@@ -199,7 +199,7 @@ fn require_editor(ws: &WorkspaceView, what: &str) -> Result<()> {
     }
 }
 
-fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCategory> {
+pub(crate) fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCategory> {
     ws.columns
         .iter()
         .find(|c| c.key == status)
@@ -221,7 +221,11 @@ impl Services {
     }
 
     /// The task and the caller's view of its workspace; `not_found` for non-members.
-    async fn task_for(&self, caller: &Caller, task_id: &str) -> Result<(TaskRow, WorkspaceView)> {
+    pub(crate) async fn task_for(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<(TaskRow, WorkspaceView)> {
         let row = self
             .task_row(task_id)
             .await?
@@ -239,7 +243,7 @@ impl Services {
         Ok((row, ws))
     }
 
-    async fn record_activity(
+    pub(crate) async fn record_activity(
         &self,
         caller: &Caller,
         workspace_id: &str,
@@ -283,7 +287,11 @@ impl Services {
     }
 
     /// The last position in a column, to append after it.
-    async fn last_position(&self, workspace_id: &str, status: &str) -> Result<Option<String>> {
+    pub(crate) async fn last_position(
+        &self,
+        workspace_id: &str,
+        status: &str,
+    ) -> Result<Option<String>> {
         let mut res = self
             .database()
             .client()
@@ -737,10 +745,16 @@ impl Services {
         require_editor(&ws, "deleting tasks")?;
         self.database()
             .client()
-            .query("DELETE type::record('task', $id)")
+            .query(
+                "BEGIN TRANSACTION;\
+                 DELETE comment WHERE task = type::record('task', $id);\
+                 DELETE type::record('task', $id);\
+                 COMMIT TRANSACTION;",
+            )
             .bind(("id", task_id.to_owned()))
             .await?
             .check()?;
+        self.purge_attachments("task", task_id).await?;
         self.record_activity(
             caller,
             &ws.id,

@@ -73,6 +73,14 @@ impl WorkspaceRow {
 }
 
 #[derive(Debug, SurrealValue)]
+struct ColumnMove {
+    id: String,
+    status: String,
+    position: String,
+    done: bool,
+}
+
+#[derive(Debug, SurrealValue)]
 struct MemberRow {
     user_id: String,
     email: String,
@@ -212,6 +220,14 @@ impl Services {
         if !role.can_manage() {
             return Err(forbidden("changing the workspace"));
         }
+        let before = self.workspace_view(caller, workspace_id).await?;
+        let moves = match &columns {
+            Some(new) => {
+                self.moves_off_removed_columns(workspace_id, &before.columns, new)
+                    .await?
+            }
+            None => Vec::new(),
+        };
         let columns: Option<Vec<ColumnRow>> =
             columns.map(|c| c.iter().map(ColumnRow::from_domain).collect());
         self.database()
@@ -220,14 +236,69 @@ impl Services {
                 "UPDATE type::record('workspace', $ws) SET \
                    name = IF $name = NONE { name } ELSE { $name }, \
                    columns = IF $columns = NONE { columns } ELSE { $columns }, \
-                   updated_at = time::now()",
+                   updated_at = time::now();\
+                 FOR $m IN $moves {\
+                   UPDATE type::record('task', $m.id) SET status = $m.status, position = $m.position, \
+                   version += 1, updated_at = time::now(), \
+                   completed_at = IF $m.done { IF completed_at = NONE { time::now() } ELSE { completed_at } } ELSE { NONE };\
+                 };",
             )
             .bind(("ws", workspace_id.to_owned()))
             .bind(("name", name))
             .bind(("columns", columns))
+            .bind(("moves", moves))
             .await?
             .check()?;
         self.workspace_view(caller, workspace_id).await
+    }
+
+    /// Where each task of a column that is going away lands: the first remaining column of the
+    /// same category (else the first column), appended after its cards in their old order.
+    async fn moves_off_removed_columns(
+        &self,
+        workspace_id: &str,
+        old: &[Column],
+        new: &[Column],
+    ) -> Result<Vec<ColumnMove>> {
+        let mut moves = Vec::new();
+        for gone in old.iter().filter(|o| !new.iter().any(|n| n.key == o.key)) {
+            let Some(target) = new
+                .iter()
+                .find(|n| n.category == gone.category)
+                .or_else(|| new.first())
+            else {
+                continue;
+            };
+            let mut res = self
+                .database()
+                .client()
+                .query("SELECT VALUE record::id(id) FROM task WHERE workspace = type::record('workspace', $ws) AND status = $status ORDER BY position")
+                .bind(("ws", workspace_id.to_owned()))
+                .bind(("status", gone.key.clone()))
+                .await?
+                .check()?;
+            let ids: Vec<String> = res.take(0)?;
+            let mut last = match moves
+                .iter()
+                .rev()
+                .find(|m: &&ColumnMove| m.status == target.key)
+            {
+                Some(m) => Some(m.position.clone()),
+                None => self.last_position(workspace_id, &target.key).await?,
+            };
+            for id in ids {
+                let position = domain::position::between(last.as_deref(), None)
+                    .ok_or_else(|| Error::Internal("no position after the last card".into()))?;
+                last = Some(position.clone());
+                moves.push(ColumnMove {
+                    id,
+                    status: target.key.clone(),
+                    position,
+                    done: target.category == ColumnCategory::Done,
+                });
+            }
+        }
+        Ok(moves)
     }
 
     /// Deletes the workspace and its memberships (owners only).
@@ -241,12 +312,17 @@ impl Services {
             .query(
                 "BEGIN TRANSACTION;\
                  DELETE member WHERE workspace = type::record('workspace', $ws);\
+                 DELETE task WHERE workspace = type::record('workspace', $ws);\
+                 DELETE comment WHERE workspace = type::record('workspace', $ws);\
+                 DELETE activity WHERE workspace = type::record('workspace', $ws);\
+                 DELETE saved_filter WHERE workspace = type::record('workspace', $ws);\
                  DELETE type::record('workspace', $ws);\
                  COMMIT TRANSACTION;",
             )
             .bind(("ws", workspace_id.to_owned()))
             .await?
             .check()?;
+        self.purge_attachments("workspace", workspace_id).await?;
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //!
 //! Handlers here are thin: parse, call one service, map the error. Rules live in `service`.
 
+mod attachments;
 mod auth;
 pub mod error;
 pub mod health;
@@ -9,6 +10,7 @@ mod openapi;
 mod security;
 pub mod session;
 mod tasks;
+mod transfer;
 mod workspaces;
 
 use std::time::Duration;
@@ -55,9 +57,17 @@ pub fn router(state: AppState) -> Router {
         .nest("/auth", auth::router())
         .nest(
             "/workspaces",
-            workspaces::router().merge(tasks::workspace_routes()),
+            workspaces::router()
+                .merge(tasks::workspace_routes())
+                .merge(transfer::workspace_routes()),
         )
-        .nest("/tasks", tasks::router())
+        .nest(
+            "/tasks",
+            tasks::router().merge(attachments::task_routes(
+                state.settings.attachments.max_bytes,
+            )),
+        )
+        .nest("/attachments", attachments::router())
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::api_method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))

@@ -5,6 +5,7 @@
 mod accounts;
 mod binary;
 mod errors;
+mod files;
 mod health;
 mod helpers;
 mod pages;

@@ -152,6 +152,36 @@ DEFINE FIELD IF NOT EXISTS created_at ON comment TYPE datetime DEFAULT time::now
 DEFINE INDEX IF NOT EXISTS comment_task ON comment FIELDS task, created_at;
 "#,
     },
+    Migration {
+        version: 7,
+        name: "attachments, full-text search, saved filters",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS attachment SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS task ON attachment TYPE record<task>;
+DEFINE FIELD IF NOT EXISTS workspace ON attachment TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS filename ON attachment TYPE string;
+DEFINE FIELD IF NOT EXISTS content_type ON attachment TYPE string;
+DEFINE FIELD IF NOT EXISTS size ON attachment TYPE int;
+DEFINE FIELD IF NOT EXISTS uploaded_by ON attachment TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS created_at ON attachment TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS attachment_task ON attachment FIELDS task;
+DEFINE INDEX IF NOT EXISTS attachment_workspace ON attachment FIELDS workspace;
+DEFINE ANALYZER IF NOT EXISTS tm_text TOKENIZERS blank, class, punct FILTERS lowercase, ascii, snowball(english);
+DEFINE INDEX IF NOT EXISTS task_title_search ON task FIELDS title FULLTEXT ANALYZER tm_text BM25 HIGHLIGHTS;
+DEFINE INDEX IF NOT EXISTS task_description_search ON task FIELDS description FULLTEXT ANALYZER tm_text BM25 HIGHLIGHTS;
+DEFINE INDEX IF NOT EXISTS comment_body_search ON comment FIELDS body FULLTEXT ANALYZER tm_text BM25 HIGHLIGHTS;
+DEFINE INDEX IF NOT EXISTS task_workspace ON task FIELDS workspace;
+DEFINE INDEX IF NOT EXISTS comment_workspace ON comment FIELDS workspace;
+DEFINE INDEX IF NOT EXISTS activity_workspace ON activity FIELDS workspace;
+DEFINE TABLE IF NOT EXISTS saved_filter SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS user ON saved_filter TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS workspace ON saved_filter TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS name ON saved_filter TYPE string;
+DEFINE FIELD IF NOT EXISTS query ON saved_filter TYPE string;
+DEFINE FIELD IF NOT EXISTS created_at ON saved_filter TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS saved_filter_owner ON saved_filter FIELDS user, workspace;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
