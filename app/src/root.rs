@@ -2,14 +2,18 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::auth::{keep_session_fresh, Auth};
 use crate::components::TopBar;
+use crate::pages::ws::{
+    BoardView, CalendarView, DashboardView, ListView, MembersView, SearchView, SettingsView,
+    WorkspaceShell,
+};
 use crate::pages::{
-    AccountPage, BoardPage, ForgotPasswordPage, LandingPage, NotFoundPage, ResetPasswordPage,
-    SignInPage, SignUpPage, VerifyEmailPage, WorkspacesPage,
+    AccountPage, ForgotPasswordPage, LandingPage, NotFoundPage, ResetPasswordPage, SignInPage,
+    SignUpPage, VerifyEmailPage, WorkspacesPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -60,7 +64,15 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=StaticSegment("account") view=AccountPage/>
                         <Route path=StaticSegment("workspaces") view=WorkspacesPage/>
-                        <Route path=(StaticSegment("w"), ParamSegment("id")) view=BoardPage/>
+                        <ParentRoute path=(StaticSegment("w"), ParamSegment("id")) view=WorkspaceShell ssr=SsrMode::Async>
+                            <Route path=StaticSegment("") view=BoardView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("list") view=ListView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("calendar") view=CalendarView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("dashboard") view=DashboardView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("members") view=MembersView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("settings") view=SettingsView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("search") view=SearchView ssr=SsrMode::Async/>
+                        </ParentRoute>
                         <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage/>
                         <Route path=StaticSegment("reset-password") view=ResetPasswordPage/>
                         <Route path=StaticSegment("verify-email") view=VerifyEmailPage/>

@@ -215,13 +215,25 @@ pub struct UpdateTaskRequest {
     pub labels: Option<Vec<String>>,
     #[serde(default)]
     pub assignee_ids: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub due_at: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_at: Option<Option<String>>,
     #[serde(default)]
     pub checklist: Option<Vec<ChecklistItem>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recurrence: Option<Option<Recurrence>>,
 }
 
@@ -390,4 +402,63 @@ pub struct ImportReport {
     /// Things fixed on the way in, e.g. an assignee who is not a member was dropped.
     pub warnings: Vec<String>,
     pub dry_run: bool,
+}
+
+/// List filters and paging, as the REST query string gives them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskQuery {
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub assignee: Option<String>,
+    pub label: Option<String>,
+    pub q: Option<String>,
+    pub due_before: Option<String>,
+    pub due_after: Option<String>,
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub items: Vec<TaskView>,
+    pub next_cursor: Option<String>,
+}
+
+/// An activity entry as the API shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub id: String,
+    pub kind: String,
+    pub actor_id: String,
+    pub at: String,
+    pub data: serde_json::Value,
+}
+
+/// One board column as the board page first shows it: the first cards and how many there are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnPage {
+    pub key: String,
+    pub total: u64,
+    pub tasks: Vec<TaskView>,
+    pub next_cursor: Option<String>,
+}
+
+/// Everything the board page needs in one round trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardData {
+    pub workspace: crate::workspace::WorkspaceView,
+    pub members: Vec<crate::workspace::MemberView>,
+    pub columns: Vec<ColumnPage>,
+}
+
+/// Everything the task panel shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskDetail {
+    pub task: TaskView,
+    pub workspace: crate::workspace::WorkspaceView,
+    pub members: Vec<crate::workspace::MemberView>,
+    pub comments: Vec<CommentView>,
+    pub activity: Vec<ActivityView>,
+    pub attachments: Vec<AttachmentView>,
 }

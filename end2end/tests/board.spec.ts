@@ -43,7 +43,7 @@ test("create a workspace, add cards, move them by keyboard and by dragging", asy
   await page.getByRole("button", { name: "Move Ship it up" }).focus();
   await page.keyboard.press("Enter");
   await expect(column(page, "todo").getByTestId("card")).toHaveText([/Write copy/, /Ship it/, /Pick photos/]);
-  await page.getByRole("button", { name: "Move Write copy to the next column" }).focus();
+  await page.getByRole("button", { name: "Move Write copy to In progress" }).focus();
   await page.keyboard.press("Enter");
   await expect(column(page, "in_progress")).toContainText("Write copy");
 

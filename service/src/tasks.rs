@@ -10,7 +10,6 @@ use domain::task::{
 };
 use domain::workspace::{ColumnCategory, WorkspaceView};
 use domain::ErrorCode;
-use serde::{Deserialize, Serialize};
 use surrealdb::types::SurrealValue;
 
 use crate::accounts::{new_id, Caller};
@@ -91,36 +90,7 @@ pub(crate) const TASK_FIELDS: &str =
     <string> created_at AS created_at, <string> updated_at AS updated_at, \
     IF completed_at = NONE { NONE } ELSE { <string> completed_at } AS completed_at";
 
-/// List filters and paging, as the REST query string gives them.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct TaskQuery {
-    pub status: Option<String>,
-    pub priority: Option<String>,
-    pub assignee: Option<String>,
-    pub label: Option<String>,
-    pub q: Option<String>,
-    pub due_before: Option<String>,
-    pub due_after: Option<String>,
-    pub sort: Option<String>,
-    pub cursor: Option<String>,
-    pub limit: Option<u32>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct TaskPage {
-    pub items: Vec<TaskView>,
-    pub next_cursor: Option<String>,
-}
-
-/// An activity entry as the API shows it.
-#[derive(Clone, Debug, Serialize)]
-pub struct ActivityView {
-    pub id: String,
-    pub kind: String,
-    pub actor_id: String,
-    pub at: String,
-    pub data: serde_json::Value,
-}
+pub use domain::task::{ActivityView, TaskPage, TaskQuery};
 
 pub(crate) fn field_error(field: &str, why: &str) -> Error {
     Error::validation([(field.to_owned(), why.to_owned())].into_iter().collect())
@@ -1006,5 +976,73 @@ mod tests {
             next_due(&Recurrence::Monthly, at(2026, 12, 15)),
             at(2027, 1, 15)
         );
+    }
+}
+
+impl Services {
+    /// The board page in one call: the workspace, its members, and per column the first
+    /// `per_column` cards plus the column's total (the rest load on demand).
+    pub async fn board_data(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        per_column: u32,
+    ) -> Result<domain::task::BoardData> {
+        let workspace = self.get_workspace(caller, workspace_id).await?;
+        let members = self.list_members(caller, workspace_id).await?;
+        let mut res = self
+            .database()
+            .client()
+            .query("SELECT status AS key, count() AS n FROM task WHERE workspace = type::record('workspace', $ws) GROUP BY key")
+            .bind(("ws", workspace_id.to_owned()))
+            .await?
+            .check()?;
+        let totals: BTreeMap<String, u64> = res
+            .take::<Vec<KeyCount>>(0)?
+            .into_iter()
+            .map(|r| (r.key, u64::try_from(r.n).unwrap_or(0)))
+            .collect();
+        let mut columns = Vec::with_capacity(workspace.columns.len());
+        for column in &workspace.columns {
+            let page = self
+                .list_tasks(
+                    caller,
+                    workspace_id,
+                    &TaskQuery {
+                        status: Some(column.key.clone()),
+                        limit: Some(per_column),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            columns.push(domain::task::ColumnPage {
+                key: column.key.clone(),
+                total: totals.get(&column.key).copied().unwrap_or(0),
+                tasks: page.items,
+                next_cursor: page.next_cursor,
+            });
+        }
+        Ok(domain::task::BoardData {
+            workspace,
+            members,
+            columns,
+        })
+    }
+
+    /// The task panel in one call.
+    pub async fn task_detail(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<domain::task::TaskDetail> {
+        let (row, workspace) = self.task_for(caller, task_id).await?;
+        Ok(domain::task::TaskDetail {
+            task: row.view(),
+            members: self.list_members(caller, &workspace.id).await?,
+            comments: self.list_comments(caller, task_id).await?,
+            activity: self.task_activity(caller, task_id).await?,
+            attachments: self.list_attachments(caller, task_id).await?,
+            workspace,
+        })
     }
 }

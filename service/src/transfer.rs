@@ -358,18 +358,24 @@ impl Services {
                         added = true;
                     }
                 }
-                let mut tasks = doc.tasks;
-                // Keep the exported order within each column.
-                tasks.sort_by(|a, b| a.position.cmp(&b.position));
-                (
-                    tasks
-                        .into_iter()
-                        .map(|t| (t, Vec::new()))
-                        .collect::<Vec<_>>(),
-                    added,
-                )
+                // Row numbers follow the file; creation follows the exported order of each column.
+                let mut tasks: Vec<(usize, CsvRow)> = doc
+                    .tasks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| (i + 1, (t, Vec::new())))
+                    .collect();
+                tasks.sort_by(|a, b| a.1 .0.position.cmp(&b.1 .0.position));
+                (tasks, added)
             }
-            ImportSource::Csv(text) => (parse_csv(&text)?, false),
+            ImportSource::Csv(text) => (
+                parse_csv(&text)?
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, r)| (i + 1, r))
+                    .collect(),
+                false,
+            ),
         };
         if rows.len() > MAX_IMPORT_ROWS {
             return Err(field_error_top(
@@ -388,7 +394,7 @@ impl Services {
         let mut last: HashMap<String, Option<String>> = HashMap::new();
         let mut new_tasks = Vec::new();
         let mut new_comments = Vec::new();
-        for (i, (t, row_errors)) in rows.into_iter().enumerate() {
+        for (row_number, (t, row_errors)) in rows {
             let mut errors: BTreeMap<String, String> = row_errors.into_iter().collect();
             let (title, labels) = match check_fields(
                 Some(&t.title),
@@ -450,8 +456,7 @@ impl Services {
                     Some(id) if !assignee_ids.contains(id) => assignee_ids.push(id.clone()),
                     Some(_) => {}
                     None => report.warnings.push(format!(
-                        "row {}: {email} is not a member; not assigned",
-                        i + 1
+                        "row {row_number}: {email} is not a member; not assigned"
                     )),
                 }
             }
@@ -461,7 +466,10 @@ impl Services {
                 }
             }
             if !errors.is_empty() {
-                report.rejected.push(RejectedRow { row: i + 1, errors });
+                report.rejected.push(RejectedRow {
+                    row: row_number,
+                    errors,
+                });
                 continue;
             }
             let slot = match last.get(&status) {

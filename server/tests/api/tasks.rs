@@ -598,3 +598,69 @@ async fn completing_a_recurring_task_creates_the_next_occurrence() {
     let (_, page) = b.list("status=todo").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
 }
+
+/// Random moves through the API (between and within columns, to either end or between two
+/// neighbours) leave every column in exactly the order a simple model predicts, with strictly
+/// increasing positions.
+#[tokio::test]
+async fn random_moves_through_the_api_keep_a_total_order() {
+    let b = board().await;
+    let keys = ["todo", "in_progress", "done"];
+    let mut model: Vec<Vec<String>> = vec![Vec::new(), Vec::new(), Vec::new()];
+    for i in 0..12 {
+        let (status, t) = b.create(json!({"title": format!("t{i}")})).await;
+        assert_eq!(status, 201);
+        model[0].push(t["id"].as_str().unwrap().to_owned());
+    }
+    let mut seed: u64 = 0x5eed_1234_abcd;
+    let mut rng = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..120 {
+        let from = loop {
+            let c = (rng() % 3) as usize;
+            if !model[c].is_empty() {
+                break c;
+            }
+        };
+        let id = model[from].remove((rng() as usize) % model[from].len());
+        let to = (rng() % 3) as usize;
+        let at = (rng() as usize) % (model[to].len() + 1);
+        // Name the neighbours the way a client does: sometimes one, sometimes both.
+        let above = at.checked_sub(1).map(|i| model[to][i].clone());
+        let below = model[to].get(at).cloned();
+        let body = match rng() % 3 {
+            0 if below.is_some() => json!({"status": keys[to], "before_id": below}),
+            1 if above.is_some() => json!({"status": keys[to], "after_id": above}),
+            _ => json!({"status": keys[to], "before_id": below, "after_id": above}),
+        };
+        let (status, moved) = b.mv(&id, body.clone()).await;
+        assert_eq!(status, 200, "{body} -> {moved}");
+        model[to].insert(at, id);
+    }
+    for (c, key) in keys.iter().enumerate() {
+        let (code, page) = b
+            .app
+            .call(
+                "GET",
+                &format!("/api/v1/workspaces/{}/tasks?status={key}&limit=100", b.ws),
+                &b.owner,
+                None,
+            )
+            .await;
+        assert_eq!(code, 200);
+        let items = page["items"].as_array().unwrap();
+        let ids: Vec<&str> = items.iter().map(|t| t["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, model[c], "column {key} is out of order");
+        let positions: Vec<&str> = items
+            .iter()
+            .map(|t| t["position"].as_str().unwrap())
+            .collect();
+        for pair in positions.windows(2) {
+            assert!(pair[0] < pair[1], "positions {} !< {}", pair[0], pair[1]);
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! The kanban board. Moves are optimistic: the card moves at once, the server is asked, and on
+//! refusal the board rolls back and says why. Cards move by drag and drop, or from the keyboard
+//! with each card's move buttons (focus follows the card). Columns show their first cards and
+//! load more on demand, so a 5,000-task board renders what is visible.
+
+use domain::task::{BoardData, TaskQuery, TaskView};
+use domain::workspace::MemberView;
+use leptos::prelude::*;
+
+use super::dates::{day_of, short_date};
+use super::{initials, load_error, member_name, task_href, use_ws};
+use crate::api::{add_card, board, fetch_task_page, move_card, BOARD_PAGE};
+
+#[derive(Clone, Debug, PartialEq)]
+struct ColState {
+    key: String,
+    name: String,
+    total: u64,
+    tasks: Vec<TaskView>,
+    next: Option<String>,
+}
+
+/// Moves a card in local state: before `before` (the card that will be below it), else after
+/// `after`, else to the end. Returns false when the card or column is not on the page.
+fn apply_move(
+    cols: &mut [ColState],
+    id: &str,
+    status: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> bool {
+    if !cols.iter().any(|c| c.key == status) {
+        return false;
+    }
+    let mut found = None;
+    for c in cols.iter_mut() {
+        if let Some(i) = c.tasks.iter().position(|t| t.id == id) {
+            found = Some(c.tasks.remove(i));
+            c.total = c.total.saturating_sub(1);
+            break;
+        }
+    }
+    let Some(mut task) = found else { return false };
+    task.status = status.to_owned();
+    let Some(col) = cols.iter_mut().find(|c| c.key == status) else {
+        return false;
+    };
+    let at = match (before, after) {
+        (Some(b), _) => col
+            .tasks
+            .iter()
+            .position(|t| t.id == b)
+            .unwrap_or(col.tasks.len()),
+        (None, Some(a)) => col
+            .tasks
+            .iter()
+            .position(|t| t.id == a)
+            .map_or(col.tasks.len(), |i| i + 1),
+        (None, None) => col.tasks.len(),
+    };
+    col.tasks.insert(at, task);
+    col.total += 1;
+    true
+}
+
+fn replace_task(cols: &mut [ColState], task: TaskView) {
+    for c in cols.iter_mut() {
+        if let Some(t) = c.tasks.iter_mut().find(|t| t.id == task.id) {
+            *t = task;
+            return;
+        }
+    }
+}
+
+/// Moves keyboard focus to the element with `id` once the board has re-rendered.
+fn focus_later(id: String) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        let el = doc.get_element_by_id(&id).or_else(|| {
+            id.rsplit_once('-')
+                .and_then(|(_, task)| doc.get_element_by_id(&format!("card-{task}")))
+        });
+        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
+#[component]
+pub fn BoardView() -> impl IntoView {
+    let ctx = use_ws();
+    let data = Resource::new(
+        move || (ctx.id.get(), ctx.changed.get()),
+        |(id, _)| board(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <BoardSkeleton/> }>
+            {move || data.get().map(|r| match r {
+                Ok(b) => view! { <Board data=b/> }.into_any(),
+                Err(e) => load_error(e),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BoardSkeleton() -> impl IntoView {
+    view! {
+        <div class="board" aria-busy="true">
+            {(0..3).map(|_| view! { <section class="column column--skeleton"><div class="skeleton"></div><div class="skeleton"></div></section> }).collect_view()}
+            <p class="sr-only">"Loading the board…"</p>
+        </div>
+    }
+}
+
+type MoveArgs = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+#[component]
+fn Board(data: BoardData) -> impl IntoView {
+    let ctx = use_ws();
+    let can_edit = data.workspace.role.can_edit_tasks();
+    let ws_id = data.workspace.id.clone();
+    let cols = RwSignal::new(
+        data.workspace
+            .columns
+            .iter()
+            .map(|c| {
+                let page = data.columns.iter().find(|p| p.key == c.key);
+                ColState {
+                    key: c.key.clone(),
+                    name: c.name.clone(),
+                    total: page.map_or(0, |p| p.total),
+                    tasks: page.map(|p| p.tasks.clone()).unwrap_or_default(),
+                    next: page.and_then(|p| p.next_cursor.clone()),
+                }
+            })
+            .collect::<Vec<_>>(),
+    );
+    let members = StoredValue::new(data.members);
+    let error = RwSignal::new(None::<String>);
+    let announce = RwSignal::new(String::new());
+    let dragging = RwSignal::new(None::<String>);
+    let today = Memo::new(move |_| ctx.today.get().and_then(Result::ok).unwrap_or_default());
+
+    let mover = Callback::new(move |(task_id, status, before, after, focus): MoveArgs| {
+        let snapshot = cols.get_untracked();
+        let title = snapshot
+            .iter()
+            .flat_map(|c| c.tasks.iter())
+            .find(|t| t.id == task_id)
+            .map(|t| t.title.clone())
+            .unwrap_or_default();
+        let column_name = snapshot
+            .iter()
+            .find(|c| c.key == status)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let moved = cols
+            .try_update(|c| apply_move(c, &task_id, &status, before.as_deref(), after.as_deref()))
+            .unwrap_or(false);
+        if !moved {
+            return;
+        }
+        error.set(None);
+        if let Some(f) = focus.clone() {
+            focus_later(f);
+        }
+        leptos::task::spawn_local(async move {
+            match move_card(task_id, status, before, after).await {
+                Ok(task) => {
+                    announce.set(format!("Moved {title} to {column_name}."));
+                    cols.update(|c| replace_task(c, task));
+                }
+                Err(e) => {
+                    cols.set(snapshot);
+                    error.set(Some(format!("The card could not be moved: {}", e.message)));
+                    announce.set(format!("{title} was not moved."));
+                }
+            }
+        });
+    });
+
+    let more = Callback::new(move |key: String| {
+        let Some(cursor) = cols
+            .get_untracked()
+            .iter()
+            .find(|c| c.key == key)
+            .and_then(|c| c.next.clone())
+        else {
+            return;
+        };
+        let ws = ctx.id.get_untracked();
+        leptos::task::spawn_local(async move {
+            let query = TaskQuery {
+                status: Some(key.clone()),
+                cursor: Some(cursor),
+                limit: Some(BOARD_PAGE),
+                ..Default::default()
+            };
+            match fetch_task_page(ws, query).await {
+                Ok(page) => cols.update(|c| {
+                    if let Some(col) = c.iter_mut().find(|c| c.key == key) {
+                        for t in page.items {
+                            if !col.tasks.iter().any(|x| x.id == t.id) {
+                                col.tasks.push(t);
+                            }
+                        }
+                        col.next = page.next_cursor;
+                    }
+                }),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    });
+
+    let added = Callback::new(move |task: TaskView| {
+        cols.update(|c| {
+            if let Some(col) = c.iter_mut().find(|c| c.key == task.status) {
+                col.total += 1;
+                if col.next.is_none() {
+                    col.tasks.push(task);
+                }
+            }
+        });
+    });
+
+    view! {
+        <p class="form-error" role="alert">{move || error.get()}</p>
+        <p class="sr-only" aria-live="polite">{move || announce.get()}</p>
+        {(!can_edit).then(|| view! { <p class="muted board-note">"You can read this board; your role does not allow changing it."</p> })}
+        <div class="board" data-testid="board">
+            {move || {
+                let all = cols.get();
+                let keys: Vec<(String, String)> = all.iter().map(|c| (c.key.clone(), c.name.clone())).collect();
+                all.into_iter().enumerate().map(|(ci, col)| {
+                    let left = ci.checked_sub(1).and_then(|i| keys.get(i)).cloned();
+                    let right = keys.get(ci + 1).cloned();
+                    view! {
+                        <Column ws_id=ws_id.clone() col=col left=left right=right can_edit=can_edit mover=mover more=more added=added
+                            dragging=dragging members=members today=today/>
+                    }
+                }).collect_view()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Column(
+    ws_id: String,
+    col: ColState,
+    left: Option<(String, String)>,
+    right: Option<(String, String)>,
+    can_edit: bool,
+    mover: Callback<MoveArgs>,
+    more: Callback<String>,
+    added: Callback<TaskView>,
+    dragging: RwSignal<Option<String>>,
+    members: StoredValue<Vec<MemberView>>,
+    today: Memo<String>,
+) -> impl IntoView {
+    let heading_id = format!("col-{}", col.key);
+    let labelled_by = heading_id.clone();
+    let key = col.key.clone();
+    let drop_key = col.key.clone();
+    let ids: Vec<String> = col.tasks.iter().map(|t| t.id.clone()).collect();
+    let shown = col.tasks.len() as u64;
+    let remaining = col.total.saturating_sub(shown);
+    let has_more = col.next.is_some();
+    let more_key = col.key.clone();
+    let empty = col.tasks.is_empty();
+    let over = RwSignal::new(false);
+
+    view! {
+        <section class="column" class:column--over=move || over.get() aria-labelledby=labelled_by data-testid=format!("column-{}", col.key)
+            on:dragover=move |ev| { ev.prevent_default(); over.set(true); }
+            on:dragleave=move |_| over.set(false)
+            on:drop=move |ev| {
+                ev.prevent_default();
+                over.set(false);
+                if let Some(task_id) = dragging.get_untracked() {
+                    dragging.set(None);
+                    mover.run((task_id, drop_key.clone(), None, None, None));
+                }
+            }>
+            <h2 id=heading_id>{col.name.clone()} <span class="count" aria-label=format!("{} cards", col.total)>{col.total}</span></h2>
+            {empty.then(|| view! { <p class="column__empty">{if can_edit { "No cards yet. Add one below or drop one here." } else { "No cards." }}</p> })}
+            <ol class="cards">
+                {col.tasks.into_iter().enumerate().map(|(i, card)| {
+                    let above = i.checked_sub(1).and_then(|j| ids.get(j)).cloned();
+                    let above2 = i.checked_sub(2).and_then(|j| ids.get(j)).cloned();
+                    let below = ids.get(i + 1).cloned();
+                    let below2 = ids.get(i + 2).cloned();
+                    view! {
+                        <Card card=card key=key.clone() left=left.clone() right=right.clone() above=above above2=above2 below=below below2=below2
+                            can_edit=can_edit mover=mover dragging=dragging members=members today=today/>
+                    }
+                }).collect_view()}
+            </ol>
+            {has_more.then(|| view! {
+                <button type="button" class="button button--ghost button--small column__more" on:click=move |_| more.run(more_key.clone())>
+                    {format!("Show more ({remaining} not shown)")}
+                </button>
+            })}
+            {can_edit.then(|| view! { <AddCard ws_id=ws_id.clone() status=col.key.clone() name=col.name.clone() added=added/> })}
+        </section>
+    }
+}
+
+#[component]
+fn Card(
+    card: TaskView,
+    key: String,
+    left: Option<(String, String)>,
+    right: Option<(String, String)>,
+    above: Option<String>,
+    above2: Option<String>,
+    below: Option<String>,
+    below2: Option<String>,
+    can_edit: bool,
+    mover: Callback<MoveArgs>,
+    dragging: RwSignal<Option<String>>,
+    members: StoredValue<Vec<MemberView>>,
+    today: Memo<String>,
+) -> impl IntoView {
+    let id = card.id.clone();
+    let title = card.title.clone();
+    let drag_id = id.clone();
+    let drop_before = id.clone();
+    let drop_key = key.clone();
+    let due = card.due_at.clone();
+    let done = card.completed_at.is_some();
+    let checklist = (!card.checklist.is_empty()).then(|| {
+        let n = card.checklist.iter().filter(|c| c.done).count();
+        format!("{n}/{}", card.checklist.len())
+    });
+    let go =
+        move |dir: &'static str, status: String, before: Option<String>, after: Option<String>| {
+            let task_id = id.clone();
+            move |_| {
+                mover.run((
+                    task_id.clone(),
+                    status.clone(),
+                    before.clone(),
+                    after.clone(),
+                    Some(format!("mv-{dir}-{task_id}")),
+                ));
+            }
+        };
+    let assignees: Vec<(String, String)> = members.with_value(|m| {
+        card.assignee_ids
+            .iter()
+            .map(|a| {
+                let name = member_name(m, a);
+                (initials(&name), name)
+            })
+            .collect()
+    });
+
+    view! {
+        <li class="card task-card" class:task-card--done=done draggable=if can_edit { "true" } else { "false" } data-testid="card"
+            on:dragstart=move |ev| {
+                dragging.set(Some(drag_id.clone()));
+                // Firefox starts a drag only when it carries data.
+                #[cfg(feature = "hydrate")]
+                if let Some(dt) = ev.data_transfer() {
+                    let _ = dt.set_data("text/plain", &drag_id);
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }
+            on:dragend=move |_| dragging.set(None)
+            on:drop=move |ev| {
+                ev.prevent_default();
+                ev.stop_propagation();
+                if let Some(task_id) = dragging.get_untracked().filter(|t| *t != drop_before) {
+                    dragging.set(None);
+                    mover.run((task_id, drop_key.clone(), Some(drop_before.clone()), None, None));
+                }
+            }>
+            <a class="task-card__title" id=format!("card-{}", card.id) href=task_href(&card.id)>{title.clone()}</a>
+            <div class="task-card__meta">
+                <span class=format!("prio prio--{}", card.priority.as_str())>{card.priority.as_str()}</span>
+                {card.labels.iter().take(3).map(|l| view! { <span class="label">{l.clone()}</span> }).collect_view()}
+                {due.map(|d| {
+                    let year = today.get_untracked().get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+                    let text = short_date(&d, year);
+                    let overdue = move || !done && day_of(&d).is_some_and(|day| !today.get().is_empty() && day < today.get().as_str());
+                    view! { <span class="due" class:due--overdue=overdue title="Due date">{text}</span> }
+                })}
+                {checklist.map(|c| view! { <span class="checks" title="Checklist done">"☑ "{c}</span> })}
+                <span class="avatars">
+                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" title=name.clone() aria-label=format!("Assigned to {name}")>{ini}</span> }).collect_view()}
+                </span>
+            </div>
+            {can_edit.then(|| view! {
+                <div class="card-moves" role="group" aria-label=format!("Move {title}")>
+                    {left.clone().map(|(l, name)| view! { <button type="button" class="icon-button" id=format!("mv-left-{}", card.id) aria-label=format!("Move {title} to {name}") on:click=go("left", l, None, None)>"←"</button> })}
+                    {above.clone().map(|a| view! { <button type="button" class="icon-button" id=format!("mv-up-{}", card.id) aria-label=format!("Move {title} up") on:click=go("up", key.clone(), Some(a), above2.clone())>"↑"</button> })}
+                    {below.clone().map(|b| view! { <button type="button" class="icon-button" id=format!("mv-down-{}", card.id) aria-label=format!("Move {title} down") on:click=go("down", key.clone(), below2.clone(), Some(b))>"↓"</button> })}
+                    {right.clone().map(|(r, name)| view! { <button type="button" class="icon-button" id=format!("mv-right-{}", card.id) aria-label=format!("Move {title} to {name}") on:click=go("right", r, None, None)>"→"</button> })}
+                </div>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn AddCard(
+    ws_id: String,
+    status: String,
+    name: String,
+    added: Callback<TaskView>,
+) -> impl IntoView {
+    let title = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let input_id = format!("add-{status}");
+    view! {
+        <form class="add-card" on:submit=move |ev| {
+            ev.prevent_default();
+            let t = title.get_untracked();
+            if t.trim().is_empty() || busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            let (ws, st) = (ws_id.clone(), status.clone());
+            leptos::task::spawn_local(async move {
+                match add_card(ws, st, t).await {
+                    Ok(task) => {
+                        title.set(String::new());
+                        error.set(None);
+                        added.run(task);
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+                busy.set(false);
+            });
+        }>
+            <label class="sr-only" for=input_id.clone()>{format!("New card in {name}")}</label>
+            <input id=input_id type="text" placeholder="Add a card…" maxlength="200"
+                prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) prop:disabled=move || busy.get()/>
+            <p class="form-error" role="alert">{move || error.get()}</p>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(id: &str, status: &str) -> TaskView {
+        TaskView {
+            id: id.into(),
+            workspace_id: "w".into(),
+            title: id.into(),
+            description: String::new(),
+            description_html: String::new(),
+            status: status.into(),
+            priority: Default::default(),
+            labels: vec![],
+            assignee_ids: vec![],
+            due_at: None,
+            start_at: None,
+            checklist: vec![],
+            recurrence: None,
+            position: "a".into(),
+            version: 1,
+            created_by: "u".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            completed_at: None,
+        }
+    }
+
+    fn col(key: &str, ids: &[&str]) -> ColState {
+        ColState {
+            key: key.into(),
+            name: key.into(),
+            total: ids.len() as u64,
+            tasks: ids.iter().map(|i| task(i, key)).collect(),
+            next: None,
+        }
+    }
+
+    fn order(cols: &[ColState]) -> Vec<Vec<String>> {
+        cols.iter()
+            .map(|c| c.tasks.iter().map(|t| t.id.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn local_moves_match_the_server_rules() {
+        let mut cols = vec![col("todo", &["a", "b", "c"]), col("done", &["x"])];
+        assert!(apply_move(&mut cols, "c", "todo", Some("a"), None));
+        assert_eq!(order(&cols)[0], ["c", "a", "b"]);
+        assert!(apply_move(&mut cols, "c", "todo", None, Some("b")));
+        assert_eq!(order(&cols)[0], ["a", "b", "c"]);
+        assert!(apply_move(&mut cols, "a", "done", None, None));
+        assert_eq!(order(&cols), [vec!["b", "c"], vec!["x", "a"]]);
+        assert_eq!((cols[0].total, cols[1].total), (2, 2));
+        assert_eq!(cols[1].tasks[1].status, "done");
+        assert!(!apply_move(&mut cols, "zzz", "done", None, None));
+        assert!(!apply_move(&mut cols, "b", "nope", None, None));
+    }
+}

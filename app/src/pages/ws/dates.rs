@@ -1,0 +1,114 @@
+//! Dates without a date library (the wasm bundle stays small): RFC 3339 strings in UTC, days as
+//! `YYYY-MM-DD`.
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `YYYY-MM-DD` of an RFC 3339 UTC time.
+pub fn day_of(rfc3339: &str) -> Option<&str> {
+    rfc3339
+        .get(..10)
+        .filter(|d| d.as_bytes().get(4) == Some(&b'-'))
+}
+
+/// "Dec 1" (and the year when it is not `this_year`).
+pub fn short_date(rfc3339: &str, this_year: i32) -> String {
+    let Some((y, m, d)) = day_of(rfc3339).and_then(parse_day) else {
+        return rfc3339.to_owned();
+    };
+    let name = &MONTHS[(m - 1) as usize][..3];
+    if y == this_year {
+        format!("{name} {d}")
+    } else {
+        format!("{name} {d}, {y}")
+    }
+}
+
+pub fn month_name(m: u32) -> &'static str {
+    MONTHS.get((m.max(1) - 1) as usize).copied().unwrap_or("")
+}
+
+pub fn parse_day(day: &str) -> Option<(i32, u32, u32)> {
+    let mut it = day.splitn(3, '-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.get(..2)?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// 0 = Monday … 6 = Sunday.
+pub fn weekday(y: i32, m: u32, d: u32) -> u32 {
+    // Sakamoto's method gives 0 = Sunday.
+    const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if m < 3 { y - 1 } else { y };
+    let sunday0 = (y + y / 4 - y / 100 + y / 400 + T[(m - 1) as usize] + d as i32).rem_euclid(7);
+    ((sunday0 + 6) % 7) as u32
+}
+
+pub fn prev_month(y: i32, m: u32) -> (i32, u32) {
+    if m == 1 {
+        (y - 1, 12)
+    } else {
+        (y, m - 1)
+    }
+}
+
+pub fn next_month(y: i32, m: u32) -> (i32, u32) {
+    if m == 12 {
+        (y + 1, 1)
+    } else {
+        (y, m + 1)
+    }
+}
+
+/// A due date picked as a day is stored as the end of that day, UTC.
+pub fn day_to_due(day: &str) -> Option<String> {
+    parse_day(day).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}T23:59:59Z"))
+}
+
+/// A start date picked as a day is stored as the start of that day, UTC.
+pub fn day_to_start(day: &str) -> Option<String> {
+    parse_day(day).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}T00:00:00Z"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_arithmetic() {
+        assert_eq!(weekday(2026, 11, 26), 3, "a Thursday");
+        assert_eq!(weekday(2026, 11, 30), 0, "a Monday");
+        assert_eq!(weekday(2000, 1, 1), 5, "a Saturday");
+        assert_eq!(days_in_month(2028, 2), 29);
+        assert_eq!(days_in_month(2100, 2), 28);
+        assert_eq!(short_date("2026-12-01T09:00:00Z", 2026), "Dec 1");
+        assert_eq!(short_date("2027-01-05T09:00:00Z", 2026), "Jan 5, 2027");
+        assert_eq!(
+            day_to_due("2026-12-01").as_deref(),
+            Some("2026-12-01T23:59:59Z")
+        );
+        assert_eq!(day_to_due("2026-13-01"), None);
+    }
+}

@@ -1,0 +1,175 @@
+//! Everything under `/w/:id`: the workspace shell (switcher, views, search box, task panel) and
+//! its views. Every view reads the workspace id from the shell's context and refetches when
+//! `WsCtx::changed` moves (after the task panel saved something).
+
+mod board;
+mod calendar;
+mod dashboard;
+pub mod dates;
+mod list;
+mod members;
+mod panel;
+mod search;
+mod settings;
+
+pub use board::BoardView;
+pub use calendar::CalendarView;
+pub use dashboard::DashboardView;
+pub use list::ListView;
+pub use members::MembersView;
+pub use search::SearchView;
+pub use settings::SettingsView;
+
+use domain::workspace::{MemberView, WorkspaceView};
+use domain::ApiError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::{my_workspaces, workspace};
+use crate::auth::use_auth;
+
+/// What the views of one workspace share.
+#[derive(Clone, Copy)]
+pub struct WsCtx {
+    pub id: Memo<String>,
+    /// Bumped whenever something changed that views should reload.
+    pub changed: RwSignal<u32>,
+    pub workspace: Resource<Result<WorkspaceView, ApiError>>,
+    /// `YYYY-MM-DD`, from the server.
+    pub today: Resource<Result<String, ApiError>>,
+}
+
+impl WsCtx {
+    pub fn bump(&self) {
+        self.changed.update(|v| *v += 1);
+    }
+}
+
+pub fn use_ws() -> WsCtx {
+    expect_context::<WsCtx>()
+}
+
+/// The link that opens the task panel over the current view.
+pub fn task_href(task_id: &str) -> String {
+    format!("?task={task_id}")
+}
+
+/// Initials for an avatar chip.
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+pub fn member_name(members: &[MemberView], user_id: &str) -> String {
+    members
+        .iter()
+        .find(|m| m.user_id == user_id)
+        .map_or_else(|| "Former member".to_owned(), |m| m.name.clone())
+}
+
+/// A failed load, with a way out.
+pub fn load_error(e: ApiError) -> AnyView {
+    view! {
+        <section class="empty-state" role="alert">
+            <h2>"This could not be loaded"</h2>
+            <p>{e.message}</p>
+            <A href="/workspaces" attr:class="button button--ghost">"Your workspaces"</A>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn WorkspaceShell() -> impl IntoView {
+    let auth = use_auth();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let changed = RwSignal::new(0u32);
+    let ws = Resource::new(move || (id.get(), changed.get()), |(id, _)| workspace(id));
+    let ctx = WsCtx {
+        id,
+        changed,
+        workspace: ws,
+        today: Resource::new(|| (), |_| crate::api::today()),
+    };
+    provide_context(ctx);
+    // Created here, not inside the Transition below: resources must be created in the same
+    // order on the server and in the browser, or hydration pairs values with the wrong ones.
+    let all = Resource::new(|| (), |_| my_workspaces());
+    let query = use_query_map();
+    let open_task = Memo::new(move |_| query.read().get("task"));
+    let tab = move |suffix: &'static str| format!("/w/{}{}", id.get(), suffix);
+    let search_q = move || query.read().get("q").unwrap_or_default();
+
+    view! {
+        <Transition fallback=|| ()>
+            {move || auth.user.get().map(|u| matches!(u, Ok(None)).then(|| view! { <Redirect path="/signin"/> }))}
+        </Transition>
+        <Transition fallback=|| view! { <div class="ws-head ws-head--loading" aria-hidden="true"></div> }>
+            {move || ws.get().map(|r| match r {
+                Ok(w) => view! {
+                    <Title text=w.name.clone()/>
+                    <header class="ws-head">
+                        <div class="ws-head__title">
+                            <WorkspaceSwitcher current=w.clone() all=all/>
+                            <span class="badge" title="Your role here">{w.role.as_str()}</span>
+                        </div>
+                        <form class="ws-search" role="search" method="get" action=format!("/w/{}/search", w.id)>
+                            <label class="sr-only" for="ws-search-q">"Search tasks"</label>
+                            <input id="ws-search-q" type="search" name="q" placeholder="Search tasks and comments…" value=search_q() autocomplete="off"/>
+                        </form>
+                    </header>
+                    <nav class="tabs" aria-label="Workspace views">
+                        {[("", "Board"), ("/list", "List"), ("/calendar", "Calendar"), ("/dashboard", "Dashboard"), ("/members", "Members"), ("/settings", "Settings")]
+                            .into_iter()
+                            .map(|(suffix, label)| view! {
+                                <A href=move || tab(suffix) exact=true attr:class="tab">{label}</A>
+                            })
+                            .collect_view()}
+                    </nav>
+                }.into_any(),
+                Err(e) => view! {
+                    <section class="not-found">
+                        <h1>"This workspace is not available"</h1>
+                        <p>{e.message}</p>
+                        <A href="/workspaces" attr:class="button button--primary">"Your workspaces"</A>
+                    </section>
+                }.into_any(),
+            })}
+        </Transition>
+        <Outlet/>
+        {move || open_task.get().map(|task_id| view! { <panel::TaskPanel task_id=task_id/> })}
+    }
+}
+
+/// The workspace name as a menu of every workspace the person belongs to (plain links: works
+/// before and without hydration).
+#[component]
+fn WorkspaceSwitcher(
+    current: WorkspaceView,
+    all: Resource<Result<Vec<WorkspaceView>, ApiError>>,
+) -> impl IntoView {
+    view! {
+        <details class="switcher">
+            <summary><h1>{current.name.clone()}</h1><span class="switcher__caret" aria-hidden="true">"▾"</span><span class="sr-only">"Switch workspace"</span></summary>
+            <div class="switcher__menu">
+                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || all.get().map(|r| r.map(|list| view! {
+                        <ul>
+                            {list.into_iter().map(|w| {
+                                let here = w.id == current.id;
+                                view! { <li><a href=format!("/w/{}", w.id) aria-current=here.then_some("page")>{w.name}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    }).ok())}
+                </Transition>
+                <a class="switcher__all" href="/workspaces">"All workspaces…"</a>
+            </div>
+        </details>
+    }
+}

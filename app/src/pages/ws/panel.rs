@@ -1,0 +1,545 @@
+//! The task panel: every field of a task, its checklist, comments, activity and attachments.
+//! Opened by `?task=<id>` over any workspace view, so it has a URL and renders on the server.
+//! Saving sends the version the panel loaded; when someone else saved first the panel says so
+//! and offers to reload their version or overwrite it with these edits.
+
+use domain::task::{
+    AttachmentView, ChecklistItem, Priority, Recurrence, TaskDetail, UpdateTaskRequest,
+};
+use domain::workspace::MemberView;
+use domain::ErrorCode;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use super::dates::{day_of, day_to_due, day_to_start};
+use super::{load_error, member_name, use_ws};
+use crate::api::{
+    fetch_task_detail, post_comment, preview_markdown, remove_attachment, remove_task, save_task,
+};
+
+#[component]
+pub fn TaskPanel(task_id: String) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let id = task_id.clone();
+    let detail = Resource::new(move || reload.get(), move |_| fetch_task_detail(id.clone()));
+    let location = use_location();
+    let close_href = move || location.pathname.get();
+    let navigate = use_navigate();
+    let close = move || navigate(&location.pathname.get_untracked(), Default::default());
+    let close_key = close.clone();
+
+    view! {
+        <a class="panel-backdrop" href=close_href tabindex="-1" aria-hidden="true"></a>
+        <aside class="task-panel" role="dialog" aria-modal="true" aria-labelledby="task-panel-title" data-testid="task-panel"
+            on:keydown=move |ev| if ev.key() == "Escape" { close_key(); }>
+            <a class="panel-close icon-button" href=close_href aria-label="Close the task panel">"✕"</a>
+            <Transition fallback=|| view! { <p class="muted">"Loading the task…"</p> }>
+                {move || detail.get().map(|r| match r {
+                    Ok(d) => view! { <TaskEditor detail=d reload=reload/> }.into_any(),
+                    Err(e) => load_error(e),
+                })}
+            </Transition>
+        </aside>
+    }
+}
+
+fn recurrence_parts(r: Option<&Recurrence>) -> (&'static str, String, Vec<u8>) {
+    match r {
+        None => ("none", "2".into(), vec![]),
+        Some(Recurrence::Daily) => ("daily", "2".into(), vec![]),
+        Some(Recurrence::Monthly) => ("monthly", "2".into(), vec![]),
+        Some(Recurrence::Weekly { weekdays }) => ("weekly", "2".into(), weekdays.clone()),
+        Some(Recurrence::EveryNDays { n }) => ("every_n_days", n.to_string(), vec![]),
+    }
+}
+
+#[component]
+fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_ws();
+    let t = detail.task.clone();
+    let can_edit = detail.workspace.role.can_edit_tasks();
+    let can_comment = detail.workspace.role.can_comment();
+    let task_id = StoredValue::new(t.id.clone());
+    let members = StoredValue::new(detail.members.clone());
+
+    let title = RwSignal::new(t.title.clone());
+    let description = RwSignal::new(t.description.clone());
+    let status = RwSignal::new(t.status.clone());
+    let priority = RwSignal::new(t.priority.as_str().to_owned());
+    let labels = RwSignal::new(t.labels.join(", "));
+    let assignees = RwSignal::new(t.assignee_ids.clone());
+    let due = RwSignal::new(
+        t.due_at
+            .as_deref()
+            .and_then(day_of)
+            .unwrap_or("")
+            .to_owned(),
+    );
+    let start = RwSignal::new(
+        t.start_at
+            .as_deref()
+            .and_then(day_of)
+            .unwrap_or("")
+            .to_owned(),
+    );
+    let checklist = RwSignal::new(t.checklist.clone());
+    let (kind, every, days) = recurrence_parts(t.recurrence.as_ref());
+    let rec_kind = RwSignal::new(kind.to_owned());
+    let rec_n = RwSignal::new(every);
+    let rec_days = RwSignal::new(days);
+    let version = RwSignal::new(t.version);
+    let saving = RwSignal::new(false);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let conflict = RwSignal::new(false);
+    let preview = RwSignal::new(false);
+    let preview_html = RwSignal::new(t.description_html.clone());
+
+    let patch = move |v: i64| -> UpdateTaskRequest {
+        let rec = match rec_kind.get_untracked().as_str() {
+            "daily" => Some(Recurrence::Daily),
+            "monthly" => Some(Recurrence::Monthly),
+            "weekly" => Some(Recurrence::Weekly {
+                weekdays: rec_days.get_untracked(),
+            }),
+            "every_n_days" => Some(Recurrence::EveryNDays {
+                n: rec_n.get_untracked().trim().parse().unwrap_or(0),
+            }),
+            _ => None,
+        };
+        UpdateTaskRequest {
+            version: v,
+            title: Some(title.get_untracked()),
+            description: Some(description.get_untracked()),
+            status: Some(status.get_untracked()),
+            priority: Priority::parse(&priority.get_untracked()),
+            labels: Some(
+                labels
+                    .get_untracked()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            assignee_ids: Some(assignees.get_untracked()),
+            due_at: Some(day_to_due(&due.get_untracked())),
+            start_at: Some(day_to_start(&start.get_untracked())),
+            checklist: Some(checklist.get_untracked()),
+            recurrence: Some(rec),
+        }
+    };
+
+    let save = move |v: i64| {
+        saving.set(true);
+        message.set(None);
+        let body = patch(v);
+        leptos::task::spawn_local(async move {
+            match save_task(task_id.get_value(), body).await {
+                Ok(task) => {
+                    version.set(task.version);
+                    conflict.set(false);
+                    message.set(Some((true, "Saved.".into())));
+                    ctx.bump();
+                }
+                Err(e) if e.code == ErrorCode::VersionConflict => conflict.set(true),
+                Err(e) => {
+                    let detail = e
+                        .fields
+                        .map(|f| {
+                            f.into_iter()
+                                .map(|(k, v)| format!("{k} {v}"))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .filter(|s| !s.is_empty())
+                        .map(|s| format!(" ({s})"))
+                        .unwrap_or_default();
+                    message.set(Some((false, format!("{}{detail}", e.message))));
+                }
+            }
+            saving.set(false);
+        });
+    };
+    let overwrite = move |_| {
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            match fetch_task_detail(task_id.get_value()).await {
+                Ok(latest) => save(latest.task.version),
+                Err(e) => {
+                    message.set(Some((false, e.message)));
+                    saving.set(false);
+                }
+            }
+        });
+    };
+    let navigate = use_navigate();
+    let delete = move |_| {
+        #[cfg(feature = "hydrate")]
+        if !window()
+            .confirm_with_message("Delete this task, its comments and its files?")
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match remove_task(task_id.get_value()).await {
+                Ok(()) => {
+                    ctx.bump();
+                    navigate(
+                        &format!("/w/{}", ctx.id.get_untracked()),
+                        Default::default(),
+                    );
+                }
+                Err(e) => message.set(Some((false, e.message))),
+            }
+        });
+    };
+
+    let columns = detail.workspace.columns.clone();
+    let new_check = RwSignal::new(String::new());
+
+    view! {
+        <form class="task-form" on:submit=move |ev| { ev.prevent_default(); save(version.get_untracked()); }>
+            <label class="sr-only" for="task-panel-title">"Title"</label>
+            <input id="task-panel-title" class="task-form__title" type="text" required=true maxlength="200"
+                prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) readonly=!can_edit/>
+            <p class="muted task-form__meta">{format!("Created {} by {}", day_of(&t.created_at).unwrap_or(""), member_name(&detail.members, &t.created_by))}</p>
+
+            {move || conflict.get().then(|| view! {
+                <div class="conflict" role="alert" data-testid="conflict">
+                    <p><strong>"Someone else changed this task while you were editing."</strong></p>
+                    <p>"Reload to see their version (your edits here are dropped), or overwrite it with yours."</p>
+                    <div class="conflict__actions">
+                        <button type="button" class="button button--ghost" on:click=move |_| reload.update(|v| *v += 1)>"Reload their version"</button>
+                        <button type="button" class="button button--primary" on:click=overwrite>"Overwrite with mine"</button>
+                    </div>
+                </div>
+            })}
+
+            <div class="task-grid">
+                <div class="field"><label for="tp-status">"Status"</label>
+                    <select id="tp-status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev)) disabled=!can_edit>
+                        {columns.iter().map(|c| view! { <option value=c.key.clone() selected=c.key == t.status>{c.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field"><label for="tp-priority">"Priority"</label>
+                    <select id="tp-priority" prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev)) disabled=!can_edit>
+                        {["low", "medium", "high", "urgent"].into_iter().map(|p| view! { <option value=p selected=p == t.priority.as_str()>{p}</option> }).collect_view()}
+                    </select>
+                </div>
+                <label class="field"><span>"Start"</span>
+                    <input type="date" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) readonly=!can_edit/>
+                </label>
+                <label class="field"><span>"Due"</span>
+                    <input type="date" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev)) readonly=!can_edit/>
+                </label>
+                <label class="field task-grid__wide"><span>"Labels"</span>
+                    <input type="text" placeholder="bug, frontend" prop:value=move || labels.get() on:input=move |ev| labels.set(event_target_value(&ev)) readonly=!can_edit/>
+                </label>
+                <div class="field"><label for="tp-repeats">"Repeats"</label>
+                    <select id="tp-repeats" prop:value=move || rec_kind.get() on:change=move |ev| rec_kind.set(event_target_value(&ev)) disabled=!can_edit>
+                        {[("none", "Never"), ("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("every_n_days", "Every N days")]
+                            .into_iter().map(|(v, l)| view! { <option value=v selected=v == kind>{l}</option> }).collect_view()}
+                    </select>
+                </div>
+                {move || match rec_kind.get().as_str() {
+                    "every_n_days" => view! {
+                        <label class="field"><span>"Every (days)"</span>
+                            <input type="number" min="1" max="365" prop:value=move || rec_n.get() on:input=move |ev| rec_n.set(event_target_value(&ev))/>
+                        </label>
+                    }.into_any(),
+                    "weekly" => view! {
+                        <fieldset class="field weekdays"><legend>"On"</legend>
+                            {["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"].into_iter().enumerate().map(|(i, d)| {
+                                let day = (i + 1) as u8;
+                                view! { <label class="checkbox"><input type="checkbox" prop:checked=move || rec_days.get().contains(&day)
+                                    on:change=move |ev| { let on = event_target_checked(&ev); rec_days.update(|ds| { ds.retain(|x| *x != day); if on { ds.push(day); ds.sort_unstable(); } }); }/>{d}</label> }
+                            }).collect_view()}
+                        </fieldset>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }}
+            </div>
+
+            <fieldset class="field assignees"><legend>"Assignees"</legend>
+                {members.get_value().into_iter().map(|m: MemberView| {
+                    let uid = m.user_id.clone();
+                    let uid2 = uid.clone();
+                    view! { <label class="checkbox"><input type="checkbox" disabled=!can_edit prop:checked=move || assignees.get().contains(&uid)
+                        on:change=move |ev| { let on = event_target_checked(&ev); let u = uid2.clone(); assignees.update(|a| { a.retain(|x| *x != u); if on { a.push(u); } }); }/>{m.name}</label> }
+                }).collect_view()}
+            </fieldset>
+
+            <div class="field">
+                <div class="field__row"><label for="task-description">"Description"</label>
+                    <button type="button" class="link-button" on:click=move |_| {
+                        if !preview.get_untracked() {
+                            let text = description.get_untracked();
+                            leptos::task::spawn_local(async move {
+                                match preview_markdown(text).await {
+                                    Ok(html) => preview_html.set(html),
+                                    Err(e) => message.set(Some((false, e.message))),
+                                }
+                            });
+                        }
+                        preview.update(|p| *p = !*p);
+                    }>{move || if preview.get() { "Edit" } else { "Preview" }}</button>
+                </div>
+                {move || if preview.get() {
+                    view! { <div class="markdown markdown--preview" inner_html=move || preview_html.get()></div> }.into_any()
+                } else {
+                    view! { <textarea id="task-description" rows="6" placeholder="Markdown: **bold**, lists, links…" prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev)) readonly=!can_edit></textarea> }.into_any()
+                }}
+            </div>
+
+            <fieldset class="field checklist"><legend>{move || {
+                let c = checklist.get();
+                format!("Checklist {}/{}", c.iter().filter(|i| i.done).count(), c.len())
+            }}</legend>
+                <ul>
+                    {move || checklist.get().into_iter().enumerate().map(|(i, item)| view! {
+                        <li>
+                            <label class="checkbox"><input type="checkbox" prop:checked=item.done disabled=!can_edit
+                                on:change=move |ev| { let on = event_target_checked(&ev); checklist.update(|c| if let Some(x) = c.get_mut(i) { x.done = on; }); }/>
+                                <span class:done=item.done>{item.text.clone()}</span></label>
+                            {can_edit.then(|| view! { <button type="button" class="icon-button" aria-label=format!("Remove {}", item.text) on:click=move |_| checklist.update(|c| { if i < c.len() { c.remove(i); } })>"✕"</button> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {can_edit.then(|| view! {
+                    <div class="checklist__add">
+                        <label class="sr-only" for="new-check">"New checklist item"</label>
+                        <input id="new-check" type="text" placeholder="Add an item…" prop:value=move || new_check.get() on:input=move |ev| new_check.set(event_target_value(&ev))
+                            on:keydown=move |ev| if ev.key() == "Enter" {
+                                ev.prevent_default();
+                                let text = new_check.get_untracked();
+                                if !text.trim().is_empty() { checklist.update(|c| c.push(ChecklistItem { id: String::new(), text: text.trim().to_owned(), done: false })); new_check.set(String::new()); }
+                            }/>
+                    </div>
+                })}
+            </fieldset>
+
+            <p class=move || if message.get().is_some_and(|m| m.0) { "form-ok" } else { "form-error" } role="status">{move || message.get().map(|m| m.1)}</p>
+            {can_edit.then(|| view! {
+                <div class="task-form__actions">
+                    <button type="submit" class="button button--primary" prop:disabled=move || saving.get() data-testid="save-task">{move || if saving.get() { "Saving…" } else { "Save changes" }}</button>
+                    <button type="button" class="button button--danger" on:click=delete>"Delete task"</button>
+                </div>
+            })}
+        </form>
+
+        <Attachments task_id=t.id.clone() initial=detail.attachments.clone() can_edit=can_edit/>
+        <Comments task_id=t.id.clone() initial=detail.comments.clone() members=detail.members.clone() can_comment=can_comment/>
+
+        <section class="activity" aria-labelledby="activity-title">
+            <h3 id="activity-title">"Activity"</h3>
+            <ol>
+                {detail.activity.iter().rev().map(|a| view! {
+                    <li><span class="activity__who">{member_name(&detail.members, &a.actor_id)}</span>" "{a.kind.replace(['.', '_'], " ")}
+                        <time class="muted" datetime=a.at.clone()>{format!(" · {}", a.at.get(..16).unwrap_or(&a.at).replace('T', " "))}</time></li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn Comments(
+    task_id: String,
+    initial: Vec<domain::task::CommentView>,
+    members: Vec<MemberView>,
+    can_comment: bool,
+) -> impl IntoView {
+    let comments = RwSignal::new(initial);
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let members = StoredValue::new(members);
+    let task_id = StoredValue::new(task_id);
+    view! {
+        <section class="comments" aria-labelledby="comments-title">
+            <h3 id="comments-title">{move || format!("Comments ({})", comments.get().len())}</h3>
+            <ol>
+                {move || comments.get().into_iter().map(|c| view! {
+                    <li class="comment">
+                        <p class="comment__head"><strong>{members.with_value(|m| member_name(m, &c.author_id))}</strong>
+                            <time class="muted" datetime=c.created_at.clone()>{format!(" · {}", c.created_at.get(..16).unwrap_or(&c.created_at).replace('T', " "))}</time></p>
+                        <div class="markdown" inner_html=c.body_html.clone()></div>
+                    </li>
+                }).collect_view()}
+            </ol>
+            {can_comment.then(|| view! {
+                <form class="comment-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let text = body.get_untracked();
+                    if text.trim().is_empty() || busy.get_untracked() { return; }
+                    busy.set(true);
+                    leptos::task::spawn_local(async move {
+                        match post_comment(task_id.get_value(), text).await {
+                            Ok(c) => { comments.update(|l| l.push(c)); body.set(String::new()); error.set(None); }
+                            Err(e) => error.set(Some(e.message)),
+                        }
+                        busy.set(false);
+                    });
+                }>
+                    <label class="sr-only" for="new-comment">"Write a comment"</label>
+                    <textarea id="new-comment" rows="3" placeholder="Write a comment (Markdown)…" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                    <p class="form-error" role="alert">{move || error.get()}</p>
+                    <button type="submit" class="button button--primary" prop:disabled=move || busy.get()>"Comment"</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+#[component]
+fn Attachments(task_id: String, initial: Vec<AttachmentView>, can_edit: bool) -> impl IntoView {
+    let files = RwSignal::new(initial);
+    let progress = RwSignal::new(None::<u8>);
+    let error = RwSignal::new(None::<String>);
+    let task_id = StoredValue::new(task_id);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = task_id;
+    let input = NodeRef::<leptos::html::Input>::new();
+    let finished = Callback::new(move |r: Result<AttachmentView, String>| {
+        progress.set(None);
+        match r {
+            Ok(a) => {
+                files.update(|f| f.push(a));
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let on_pick = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(file) = input.get().and_then(|i| i.files()).and_then(|l| l.get(0)) {
+            error.set(None);
+            progress.set(Some(0));
+            upload_with_progress(&task_id.get_value(), &file, progress, finished);
+            if let Some(i) = input.get() {
+                i.set_value("");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (input, finished);
+    };
+    view! {
+        <section class="attachments" aria-labelledby="files-title">
+            <h3 id="files-title">"Attachments"</h3>
+            <ul>
+                {move || files.get().into_iter().map(|f| {
+                    let id = f.id.clone();
+                    view! {
+                        <li class="file">
+                            {f.is_inline_image().then(|| view! { <img class="file__thumb" src=format!("/api/v1/attachments/{}", f.id) alt="" loading="lazy" width="40" height="40"/> })}
+                            <a href=format!("/api/v1/attachments/{}", f.id) download=f.filename.clone()>{f.filename.clone()}</a>
+                            <span class="muted">{format!(" · {} · {}", human_size(f.size), f.content_type)}</span>
+                            {can_edit.then(|| view! {
+                                <button type="button" class="icon-button" aria-label=format!("Remove {}", f.filename) on:click=move |_| {
+                                    let id = id.clone();
+                                    leptos::task::spawn_local(async move {
+                                        match remove_attachment(id.clone()).await {
+                                            Ok(()) => files.update(|l| l.retain(|x| x.id != id)),
+                                            Err(e) => error.set(Some(e.message)),
+                                        }
+                                    });
+                                }>"✕"</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || progress.get().map(|p| view! {
+                <div class="upload-progress"><progress max="100" value=p aria-label="Upload progress"></progress><span>{format!("{p}%")}</span></div>
+            })}
+            <p class="form-error" role="alert">{move || error.get()}</p>
+            {can_edit.then(|| view! {
+                <label class="button button--ghost file-pick">
+                    "Attach a file…"
+                    <input type="file" class="sr-only" node_ref=input on:change=on_pick data-testid="attach-input"/>
+                </label>
+                <p class="muted small">"Up to 10 MB. Images show inline; other files download."</p>
+            })}
+        </section>
+    }
+}
+
+/// Uploads with `XMLHttpRequest`, the one browser API that reports upload progress.
+#[cfg(feature = "hydrate")]
+fn upload_with_progress(
+    task_id: &str,
+    file: &web_sys::File,
+    progress: RwSignal<Option<u8>>,
+    done: Callback<Result<AttachmentView, String>>,
+) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let failed = |what: &str| done.run(Err(format!("The upload could not start ({what}).")));
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        return failed("no XMLHttpRequest");
+    };
+    let Ok(form) = web_sys::FormData::new() else {
+        return failed("no FormData");
+    };
+    if form
+        .append_with_blob_and_filename("file", file, &file.name())
+        .is_err()
+        || xhr
+            .open_with_async(
+                "POST",
+                &format!("/api/v1/tasks/{task_id}/attachments"),
+                true,
+            )
+            .is_err()
+    {
+        return failed("the request could not be prepared");
+    }
+    if let Ok(upload) = xhr.upload() {
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress.set(Some(((e.loaded() / e.total()) * 100.0).min(100.0) as u8));
+                }
+            });
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+    }
+    let req = xhr.clone();
+    let on_load = Closure::<dyn FnMut()>::new(move || {
+        let status = req.status().unwrap_or(0);
+        let text = req.response_text().ok().flatten().unwrap_or_default();
+        if status == 201 {
+            done.run(
+                serde_json::from_str::<AttachmentView>(&text)
+                    .map_err(|_| "The server's answer was not understood.".to_owned()),
+            );
+        } else {
+            let message = serde_json::from_str::<domain::ErrorBody>(&text)
+                .map(|b| b.error.message)
+                .unwrap_or_else(|_| format!("The upload failed (HTTP {status})."));
+            done.run(Err(message));
+        }
+    });
+    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    on_load.forget();
+    let on_error = Closure::<dyn FnMut()>::new(move || {
+        done.run(Err("The upload failed: the connection was lost.".to_owned()));
+    });
+    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    if xhr.send_with_opt_form_data(Some(&form)).is_err() {
+        done.run(Err("The upload could not be sent.".to_owned()));
+    }
+}
