@@ -63,8 +63,9 @@ const PNG = Buffer.from(
 
 test("a team plans work: board, task panel, files, members, search, list, calendar, dashboard", async ({ page, request }) => {
   test.setTimeout(90_000);
-  page.on("pageerror", (e) => console.log("PAGEERROR", page.url(), e.message));
-  page.on("console", (m) => { if (m.type() === "error") console.log("CONSOLE", page.url(), m.text().slice(0, 1500)); });
+  // Any panic in the browser (a hydration mismatch, say) fails the test at the end.
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
   const mateEmail = await registerOther(request, "Grace Hopper");
   await signUp(page, "Ada Lovelace");
   const ws = await newWorkspace(page, "Launch plan");
@@ -168,10 +169,12 @@ test("a team plans work: board, task panel, files, members, search, list, calend
   await hydrated(page);
   await page.getByLabel("Name for the current filter").fill("Hot");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByRole("link", { name: "Hot" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Hot", exact: true })).toBeVisible();
   await page.getByRole("link", { name: "Clear" }).click();
+  await expect(page).toHaveURL(/\/list\??$/);
   await expect(page.getByTestId("task-table").locator("tbody tr")).toHaveCount(3);
-  await page.getByRole("link", { name: "Hot" }).click();
+  await page.getByRole("link", { name: "Hot", exact: true }).click();
+  await expect(page).toHaveURL(/\/list\?priority=high/);
   await expect(page.getByTestId("task-table").locator("tbody tr")).toHaveCount(1);
   await page.screenshot({ path: "test-results/list.png", fullPage: true });
 
@@ -188,6 +191,7 @@ test("a team plans work: board, task panel, files, members, search, list, calend
   await expect(page.getByRole("img", { name: /To do: 1, In progress: 1, Done: 1/ })).toBeVisible();
   await page.screenshot({ path: "test-results/dashboard.png", fullPage: true });
   expect(ws).toBeTruthy();
+  expect(pageErrors).toEqual([]);
 });
 
 test("a stale save shows the conflict and can overwrite", async ({ page }) => {
@@ -216,4 +220,24 @@ test("a stale save shows the conflict and can overwrite", async ({ page }) => {
   await expect(panel.getByTestId("conflict")).toBeHidden();
   const after = await page.request.get(`/api/v1/tasks/${task.id}`);
   expect((await after.json()).title).toBe("Mine");
+});
+
+test("workspace pages read without JavaScript: board, task panel, list filters, search", async ({ page, browser }) => {
+  await signUp(page, "Reader Rita");
+  const ws = await newWorkspace(page, "Readable");
+  await addCard(page, "Visible without scripts");
+  await addCard(page, "Another card");
+  const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const p = await noJs.newPage();
+  await p.goto(`/w/${ws}`);
+  await expect(p.getByTestId("card")).toHaveCount(2);
+  await p.getByRole("link", { name: "Visible without scripts" }).click();
+  await expect(p.getByTestId("task-panel").getByLabel("Title")).toHaveValue("Visible without scripts");
+  await p.goto(`/w/${ws}/list`);
+  await p.getByLabel("Text").fill("another");
+  await p.getByRole("button", { name: "Apply" }).click();
+  await expect(p.getByTestId("task-table").locator("tbody tr")).toHaveCount(1);
+  await p.goto(`/w/${ws}/search?q=scripts`);
+  await expect(p.getByTestId("search-results").locator("mark")).toHaveText(["scripts"]);
+  await noJs.close();
 });

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The `taskmanager` server: configuration, the axum router (SSR pages, assets, server
 //! functions, REST `/api/v1`), telemetry and graceful shutdown. The binary is `main.rs`.
 

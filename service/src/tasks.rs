@@ -596,12 +596,28 @@ impl Services {
                 "before_id",
             )
             .await?;
-        let above = match (&above, &below) {
-            (None, None) => self
-                .last_position(&ws.id, &req.status)
-                .await?
-                .filter(|p| *p != row.position),
-            _ => above,
+        // One neighbour named: the card goes right next to it, so the other side is that
+        // neighbour's own neighbour in the column (the moving card itself does not count).
+        let (above, below) = match (above, below) {
+            (None, None) => (
+                self.last_position(&ws.id, &req.status)
+                    .await?
+                    .filter(|p| *p != row.position),
+                None,
+            ),
+            (Some(a), None) => {
+                let next = self
+                    .adjacent_position(&ws.id, &req.status, task_id, &a, false)
+                    .await?;
+                (Some(a), next)
+            }
+            (None, Some(b)) => {
+                let prev = self
+                    .adjacent_position(&ws.id, &req.status, task_id, &b, true)
+                    .await?;
+                (prev, Some(b))
+            }
+            both => both,
         };
         let position = position::between(above.as_deref(), below.as_deref())
             .ok_or_else(|| field_error("before_id", "must come after after_id"))?;
@@ -692,6 +708,37 @@ impl Services {
     }
 
     /// The position of a named neighbour card, which must be in the target column.
+    /// The position of the card just before (`before = true`) or just after `position` in a
+    /// column, leaving out the card being moved.
+    async fn adjacent_position(
+        &self,
+        workspace_id: &str,
+        status: &str,
+        moving: &str,
+        position: &str,
+        before: bool,
+    ) -> Result<Option<String>> {
+        let query = if before {
+            "SELECT VALUE position FROM task WHERE workspace = type::record('workspace', $ws) AND status = $status \
+             AND position < $pos AND id != type::record('task', $moving) ORDER BY position DESC LIMIT 1"
+        } else {
+            "SELECT VALUE position FROM task WHERE workspace = type::record('workspace', $ws) AND status = $status \
+             AND position > $pos AND id != type::record('task', $moving) ORDER BY position LIMIT 1"
+        };
+        let mut res = self
+            .database()
+            .client()
+            .query(query)
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("status", status.to_owned()))
+            .bind(("pos", position.to_owned()))
+            .bind(("moving", moving.to_owned()))
+            .await?
+            .check()?;
+        let v: Vec<String> = res.take(0)?;
+        Ok(v.into_iter().next())
+    }
+
     async fn neighbour_position(
         &self,
         workspace_id: &str,
@@ -935,50 +982,6 @@ impl Services {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
-    }
-
-    #[test]
-    fn next_due_follows_the_rule() {
-        assert_eq!(
-            next_due(&Recurrence::Daily, at(2026, 12, 31)),
-            at(2027, 1, 1)
-        );
-        assert_eq!(
-            next_due(&Recurrence::EveryNDays { n: 10 }, at(2026, 11, 26)),
-            at(2026, 12, 6)
-        );
-        // 2026-11-26 is a Thursday; next Monday or Wednesday is Monday the 30th.
-        assert_eq!(
-            next_due(
-                &Recurrence::Weekly {
-                    weekdays: vec![1, 3]
-                },
-                at(2026, 11, 26)
-            ),
-            at(2026, 11, 30)
-        );
-        assert_eq!(
-            next_due(&Recurrence::Weekly { weekdays: vec![4] }, at(2026, 11, 26)),
-            at(2026, 12, 3)
-        );
-        assert_eq!(
-            next_due(&Recurrence::Monthly, at(2026, 1, 31)),
-            at(2026, 2, 28)
-        );
-        assert_eq!(
-            next_due(&Recurrence::Monthly, at(2026, 12, 15)),
-            at(2027, 1, 15)
-        );
-    }
-}
-
 impl Services {
     /// The board page in one call: the workspace, its members, and per column the first
     /// `per_column` cards plus the column's total (the rest load on demand).
@@ -1044,5 +1047,49 @@ impl Services {
             attachments: self.list_attachments(caller, task_id).await?,
             workspace,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn next_due_follows_the_rule() {
+        assert_eq!(
+            next_due(&Recurrence::Daily, at(2026, 12, 31)),
+            at(2027, 1, 1)
+        );
+        assert_eq!(
+            next_due(&Recurrence::EveryNDays { n: 10 }, at(2026, 11, 26)),
+            at(2026, 12, 6)
+        );
+        // 2026-11-26 is a Thursday; next Monday or Wednesday is Monday the 30th.
+        assert_eq!(
+            next_due(
+                &Recurrence::Weekly {
+                    weekdays: vec![1, 3]
+                },
+                at(2026, 11, 26)
+            ),
+            at(2026, 11, 30)
+        );
+        assert_eq!(
+            next_due(&Recurrence::Weekly { weekdays: vec![4] }, at(2026, 11, 26)),
+            at(2026, 12, 3)
+        );
+        assert_eq!(
+            next_due(&Recurrence::Monthly, at(2026, 1, 31)),
+            at(2026, 2, 28)
+        );
+        assert_eq!(
+            next_due(&Recurrence::Monthly, at(2026, 12, 15)),
+            at(2027, 1, 15)
+        );
     }
 }

@@ -626,7 +626,8 @@ async fn random_moves_through_the_api_keep_a_total_order() {
                 break c;
             }
         };
-        let id = model[from].remove((rng() as usize) % model[from].len());
+        let pick = (rng() as usize) % model[from].len();
+        let id = model[from].remove(pick);
         let to = (rng() % 3) as usize;
         let at = (rng() as usize) % (model[to].len() + 1);
         // Name the neighbours the way a client does: sometimes one, sometimes both.

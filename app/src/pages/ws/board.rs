@@ -93,13 +93,18 @@ fn focus_later(id: String) {
 #[component]
 pub fn BoardView() -> impl IntoView {
     let ctx = use_ws();
-    let data = Resource::new(
+    let data = Resource::new_blocking(
         move || (ctx.id.get(), ctx.changed.get()),
         |(id, _)| board(id),
     );
     view! {
         <Transition fallback=|| view! { <BoardSkeleton/> }>
-            {move || data.get().map(|r| match r {
+            {move || {
+                // Cards show overdue dates against the server's today: wait for it as well.
+                let (today, data) = (ctx.today.get(), data.get());
+                let _today = today?;
+                data
+            }.map(|r| match r {
                 Ok(b) => view! { <Board data=b/> }.into_any(),
                 Err(e) => load_error(e),
             })}

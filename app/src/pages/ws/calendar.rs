@@ -49,7 +49,7 @@ pub fn CalendarView() -> impl IntoView {
             .or_else(|| parse_day(&today).map(|(y, m, _)| (y, m)))
             .unwrap_or((2026, 1))
     });
-    let tasks = Resource::new(
+    let tasks = Resource::new_blocking(
         move || (ctx.id.get(), month.get(), ctx.changed.get()),
         |(id, (y, m), _)| month_tasks(id, y, m),
     );

@@ -12,15 +12,16 @@ use crate::api::fetch_stats;
 #[component]
 pub fn DashboardView() -> impl IntoView {
     let ctx = use_ws();
-    let stats = Resource::new(
+    let stats = Resource::new_blocking(
         move || (ctx.id.get(), ctx.changed.get()),
         |(id, _)| fetch_stats(id),
     );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Counting…"</p> }>
             {move || {
-                let ws = ctx.workspace.get().and_then(Result::ok)?;
-                Some(stats.get()?.map_or_else(load_error, |s| view! { <Dashboard ws=ws stats=s/> }.into_any()))
+                let (ws, stats) = (ctx.workspace.get(), stats.get());
+                let ws = ws.and_then(Result::ok)?;
+                Some(stats?.map_or_else(load_error, |s| view! { <Dashboard ws=ws stats=s/> }.into_any()))
             }}
         </Transition>
     }

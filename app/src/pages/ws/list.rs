@@ -59,11 +59,11 @@ pub fn ListView() -> impl IntoView {
         cursor: None,
         limit: Some(50),
     };
-    let first = Resource::new(
+    let first = Resource::new_blocking(
         move || (ctx.id.get(), task_query(), ctx.changed.get()),
         |(id, q, _)| fetch_task_page(id, q),
     );
-    let people = Resource::new(move || ctx.id.get(), members);
+    let people = Resource::new_blocking(move || ctx.id.get(), members);
     let extra = RwSignal::new(Vec::<TaskView>::new());
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -95,8 +95,11 @@ pub fn ListView() -> impl IntoView {
         <div class="list-layout">
             <Transition fallback=|| ()>
                 {move || {
-                    let ws = ctx.workspace.get().and_then(Result::ok)?;
-                    let people = people.get().and_then(Result::ok).unwrap_or_default();
+                    // Read every resource before deciding anything, so the transition waits for
+                    // all of them on the server too (an early return would hide one from it).
+                    let (ws, people) = (ctx.workspace.get(), people.get());
+                    let ws = ws.and_then(Result::ok)?;
+                    let people = people?.unwrap_or_default();
                     Some(view! { <FilterForm columns=ws.columns people=people get=Callback::new(move |k: String| get(&k).unwrap_or_default())/> })
                 }}
             </Transition>
@@ -228,7 +231,7 @@ fn FilterForm(
 fn SavedFilters(current: Memo<String>) -> impl IntoView {
     let ctx = use_ws();
     let version = RwSignal::new(0u32);
-    let list = Resource::new(
+    let list = Resource::new_blocking(
         move || (ctx.id.get(), version.get()),
         |(id, _)| saved_filters(id),
     );

@@ -25,7 +25,7 @@ pub fn MembersView() -> impl IntoView {
     let ctx = use_ws();
     let auth = use_auth();
     let version = RwSignal::new(0u32);
-    let list = Resource::new(move || (ctx.id.get(), version.get()), |(id, _)| members(id));
+    let list = Resource::new_blocking(move || (ctx.id.get(), version.get()), |(id, _)| members(id));
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let email = RwSignal::new(String::new());
@@ -80,7 +80,7 @@ pub fn MembersView() -> impl IntoView {
                 <section class="panel" aria-labelledby="invite-title">
                     <h2 id="invite-title">"Invite someone"</h2>
                     <p class="muted">"They need an account here first; they see the workspace as soon as you add them."</p>
-                    <form class="form form--inline" on:submit=invite.clone()>
+                    <form class="form form--inline" on:submit=invite>
                         <label class="field"><span>"Email"</span>
                             <input type="email" required=true autocomplete="off" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
                         </label>

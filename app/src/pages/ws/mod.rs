@@ -90,30 +90,32 @@ pub fn WorkspaceShell() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let changed = RwSignal::new(0u32);
-    let ws = Resource::new(move || (id.get(), changed.get()), |(id, _)| workspace(id));
+    let ws = Resource::new_blocking(move || (id.get(), changed.get()), |(id, _)| workspace(id));
     let ctx = WsCtx {
         id,
         changed,
         workspace: ws,
-        today: Resource::new(|| (), |_| crate::api::today()),
+        today: Resource::new_blocking(|| (), |_| crate::api::today()),
     };
     provide_context(ctx);
     // Created here, not inside the Transition below: resources must be created in the same
     // order on the server and in the browser, or hydration pairs values with the wrong ones.
-    let all = Resource::new(|| (), |_| my_workspaces());
+    let all = Resource::new_blocking(|| (), |_| my_workspaces());
     let query = use_query_map();
     let open_task = Memo::new(move |_| query.read().get("task"));
     let tab = move |suffix: &'static str| format!("/w/{}{}", id.get(), suffix);
     let search_q = move || query.read().get("q").unwrap_or_default();
 
     view! {
+        // Outside the transitions: their children re-run on the server while resources load,
+        // and anything in them that takes a hydration id would take a different one each time.
+        <Title text=move || ws.get().and_then(Result::ok).map(|w| w.name).unwrap_or_default()/>
         <Transition fallback=|| ()>
             {move || auth.user.get().map(|u| matches!(u, Ok(None)).then(|| view! { <Redirect path="/signin"/> }))}
         </Transition>
         <Transition fallback=|| view! { <div class="ws-head ws-head--loading" aria-hidden="true"></div> }>
             {move || ws.get().map(|r| match r {
                 Ok(w) => view! {
-                    <Title text=w.name.clone()/>
                     <header class="ws-head">
                         <div class="ws-head__title">
                             <WorkspaceSwitcher current=w.clone() all=all/>
@@ -158,8 +160,10 @@ fn WorkspaceSwitcher(
         <details class="switcher">
             <summary><h1>{current.name.clone()}</h1><span class="switcher__caret" aria-hidden="true">"▾"</span><span class="sr-only">"Switch workspace"</span></summary>
             <div class="switcher__menu">
-                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                    {move || all.get().map(|r| r.map(|list| view! {
+                // No Transition here: this renders inside the header's Transition, and a nested
+                // one is created a different number of times on the server and in the browser,
+                // which shifts every later resource id and breaks hydration.
+                {move || all.get().map(|r| r.map(|list| view! {
                         <ul>
                             {list.into_iter().map(|w| {
                                 let here = w.id == current.id;
@@ -167,7 +171,6 @@ fn WorkspaceSwitcher(
                             }).collect_view()}
                         </ul>
                     }).ok())}
-                </Transition>
                 <a class="switcher__all" href="/workspaces">"All workspaces…"</a>
             </div>
         </details>

@@ -21,7 +21,8 @@ use crate::api::{
 pub fn TaskPanel(task_id: String) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let id = task_id.clone();
-    let detail = Resource::new(move || reload.get(), move |_| fetch_task_detail(id.clone()));
+    let detail =
+        Resource::new_blocking(move || reload.get(), move |_| fetch_task_detail(id.clone()));
     let location = use_location();
     let close_href = move || location.pathname.get();
     let navigate = use_navigate();
@@ -203,7 +204,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
         <form class="task-form" on:submit=move |ev| { ev.prevent_default(); save(version.get_untracked()); }>
             <label class="sr-only" for="task-panel-title">"Title"</label>
             <input id="task-panel-title" class="task-form__title" type="text" required=true maxlength="200"
-                prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) readonly=!can_edit/>
+                value=t.title.clone() prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) readonly=!can_edit/>
             <p class="muted task-form__meta">{format!("Created {} by {}", day_of(&t.created_at).unwrap_or(""), member_name(&detail.members, &t.created_by))}</p>
 
             {move || conflict.get().then(|| view! {
@@ -229,13 +230,13 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                     </select>
                 </div>
                 <label class="field"><span>"Start"</span>
-                    <input type="date" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) readonly=!can_edit/>
+                    <input type="date" value=start.get_untracked() prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) readonly=!can_edit/>
                 </label>
                 <label class="field"><span>"Due"</span>
-                    <input type="date" prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev)) readonly=!can_edit/>
+                    <input type="date" value=due.get_untracked() prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev)) readonly=!can_edit/>
                 </label>
                 <label class="field task-grid__wide"><span>"Labels"</span>
-                    <input type="text" placeholder="bug, frontend" prop:value=move || labels.get() on:input=move |ev| labels.set(event_target_value(&ev)) readonly=!can_edit/>
+                    <input type="text" placeholder="bug, frontend" value=labels.get_untracked() prop:value=move || labels.get() on:input=move |ev| labels.set(event_target_value(&ev)) readonly=!can_edit/>
                 </label>
                 <div class="field"><label for="tp-repeats">"Repeats"</label>
                     <select id="tp-repeats" prop:value=move || rec_kind.get() on:change=move |ev| rec_kind.set(event_target_value(&ev)) disabled=!can_edit>
@@ -266,7 +267,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                 {members.get_value().into_iter().map(|m: MemberView| {
                     let uid = m.user_id.clone();
                     let uid2 = uid.clone();
-                    view! { <label class="checkbox"><input type="checkbox" disabled=!can_edit prop:checked=move || assignees.get().contains(&uid)
+                    view! { <label class="checkbox"><input type="checkbox" disabled=!can_edit checked=assignees.get_untracked().contains(&uid) prop:checked=move || assignees.get().contains(&uid)
                         on:change=move |ev| { let on = event_target_checked(&ev); let u = uid2.clone(); assignees.update(|a| { a.retain(|x| *x != u); if on { a.push(u); } }); }/>{m.name}</label> }
                 }).collect_view()}
             </fieldset>
@@ -290,7 +291,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                     view! { <div class="markdown markdown--preview" inner_html=move || preview_html.get()></div> }.into_any()
                 } else {
                     view! { <textarea id="task-description" rows="6" placeholder="Markdown: **bold**, lists, links…" prop:value=move || description.get()
-                        on:input=move |ev| description.set(event_target_value(&ev)) readonly=!can_edit></textarea> }.into_any()
+                        on:input=move |ev| description.set(event_target_value(&ev)) readonly=!can_edit>{description.get_untracked()}</textarea> }.into_any()
                 }}
             </div>
 
@@ -301,7 +302,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                 <ul>
                     {move || checklist.get().into_iter().enumerate().map(|(i, item)| view! {
                         <li>
-                            <label class="checkbox"><input type="checkbox" prop:checked=item.done disabled=!can_edit
+                            <label class="checkbox"><input type="checkbox" checked=item.done disabled=!can_edit
                                 on:change=move |ev| { let on = event_target_checked(&ev); checklist.update(|c| if let Some(x) = c.get_mut(i) { x.done = on; }); }/>
                                 <span class:done=item.done>{item.text.clone()}</span></label>
                             {can_edit.then(|| view! { <button type="button" class="icon-button" aria-label=format!("Remove {}", item.text) on:click=move |_| checklist.update(|c| { if i < c.len() { c.remove(i); } })>"✕"</button> })}

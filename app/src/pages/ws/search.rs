@@ -12,7 +12,7 @@ pub fn SearchView() -> impl IntoView {
     let ctx = use_ws();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let results = Resource::new(
+    let results = Resource::new_blocking(
         move || (ctx.id.get(), q.get(), ctx.changed.get()),
         |(id, q, _)| async move {
             if q.trim().is_empty() {
