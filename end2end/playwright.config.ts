@@ -48,6 +48,7 @@ export default defineConfig({
       TM_DATABASE_URL: "mem://",
       TM_DATA_DIR: path.join(root, "target", "e2e-data"),
       TM_INSTANCE_ID: "e2e",
+      TM_CLIENT_IP_HEADER: "x-e2e-client",
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       LEPTOS_ENV: "PROD",
       PATH: process.env.PATH ?? "",

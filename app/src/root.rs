@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use crate::auth::{keep_session_fresh, Auth};
 use crate::components::TopBar;
@@ -64,14 +64,14 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("signup") view=SignUpPage/>
                         <Route path=StaticSegment("account") view=AccountPage/>
                         <Route path=StaticSegment("workspaces") view=WorkspacesPage/>
-                        <ParentRoute path=(StaticSegment("w"), ParamSegment("id")) view=WorkspaceShell>
-                            <Route path=StaticSegment("") view=BoardView/>
-                            <Route path=StaticSegment("list") view=ListView/>
-                            <Route path=StaticSegment("calendar") view=CalendarView/>
-                            <Route path=StaticSegment("dashboard") view=DashboardView/>
-                            <Route path=StaticSegment("members") view=MembersView/>
-                            <Route path=StaticSegment("settings") view=SettingsView/>
-                            <Route path=StaticSegment("search") view=SearchView/>
+                        <ParentRoute path=(StaticSegment("w"), ParamSegment("id")) view=WorkspaceShell ssr=SsrMode::Async>
+                            <Route path=StaticSegment("") view=BoardView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("list") view=ListView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("calendar") view=CalendarView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("dashboard") view=DashboardView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("members") view=MembersView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("settings") view=SettingsView ssr=SsrMode::Async/>
+                            <Route path=StaticSegment("search") view=SearchView ssr=SsrMode::Async/>
                         </ParentRoute>
                         <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage/>
                         <Route path=StaticSegment("reset-password") view=ResetPasswordPage/>

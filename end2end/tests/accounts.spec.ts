@@ -1,4 +1,4 @@
-import { expect, Page, test } from "@playwright/test";
+import { expect, Page, test } from "./fixtures";
 
 // Each test gets its own address, so tests can run in parallel against one server.
 function uniqueEmail(tag: string): string {

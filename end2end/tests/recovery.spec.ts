@@ -1,4 +1,4 @@
-import { expect, Page, test } from "@playwright/test";
+import { expect, Page, test } from "./fixtures";
 import * as fs from "node:fs";
 import * as path from "node:path";
 

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page, test } from "@playwright/test";
+import { APIRequestContext, expect, Page, test } from "./fixtures";
 
 // The whole day of a team: workspace, members, cards on the board (mouse and keyboard), the
 // task panel (every field, checklist, comments, attachments), search, list filters, calendar,
