@@ -23,7 +23,7 @@ step "Starting the server on $BASE with the embedded store in $DATA"
 TM_LISTEN="127.0.0.1:$PORT" TM_DATA_DIR="$DATA" TM_LOG=warn TM_CLIENT_IP_HEADER=x-bench-client \
   LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_ENV=PROD "$ROOT/target/release/taskmanager" serve &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 100); do curl -fs "$BASE/api/v1/health/ready" >/dev/null && break; sleep 0.2; done
 
 EMAIL="bench-$$@example.com"; PASS="a fine bench password"
@@ -70,4 +70,4 @@ run_wrk "GET .../tasks?limit=50&status=done&sort=due_at" "$BASE/api/v1/workspace
 echo "server RSS after the load: $(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 )) MiB"
 
 step "Board of 5,000 tasks in Chromium"
-( cd end2end && node ../scripts/bench/board.mjs "$BASE" "$EMAIL" "$PASS" "$WS" )
+( cd end2end && node bench/board.mjs "$BASE" "$EMAIL" "$PASS" "$WS" )

@@ -36,13 +36,47 @@ pub fn between(before: Option<&str>, after: Option<&str>) -> Option<String> {
             return None;
         }
     }
-    let digits = midpoint(&a, b.as_deref());
+    let digits = match (&b, a.is_empty()) {
+        // Appending and prepending step the first digit that has room instead of halving the
+        // gap to the end, so a column filled one card at a time grows its keys by one
+        // character per 61 cards, not per 6.
+        (None, false) => append_after(&a),
+        (Some(b), true) => prepend_before(b),
+        _ => midpoint(&a, b.as_deref()),
+    };
     Some(
         digits
             .into_iter()
             .map(|d| char::from(DIGITS[d as usize]))
             .collect(),
     )
+}
+
+/// The shortest step up from `a`: its first digit below the top, plus one.
+fn append_after(a: &[u32]) -> Vec<u32> {
+    match a.iter().position(|d| *d < 61) {
+        Some(i) => {
+            let mut out = a[..i].to_vec();
+            out.push(a[i] + 1);
+            out
+        }
+        None => {
+            let mut out = a.to_vec();
+            out.push(1);
+            out
+        }
+    }
+}
+
+/// The shortest step down from `b` that stays above zero.
+fn prepend_before(b: &[u32]) -> Vec<u32> {
+    let i = b.iter().position(|d| *d > 0).unwrap_or(b.len());
+    let mut out = b[..i.min(b.len())].to_vec();
+    match b.get(i) {
+        Some(d) if *d > 1 => out.push(d - 1),
+        _ => out.extend([0, 61]),
+    }
+    out
 }
 
 /// Digits of a fraction strictly between `a` and `b` (`None` = 1).
@@ -129,6 +163,32 @@ mod tests {
                 assert!(pair[0] < pair[1], "{} !< {}", pair[0], pair[1]);
             }
         }
+    }
+
+    #[test]
+    fn appends_and_prepends_keep_keys_short() {
+        let mut last = between(None, None).unwrap();
+        for _ in 0..10_000 {
+            let next = between(Some(&last), None).unwrap();
+            assert!(next > last && is_valid(&next), "{last} -> {next}");
+            last = next;
+        }
+        assert!(
+            last.len() <= 170,
+            "10,000 appends made a {}-character key",
+            last.len()
+        );
+        let mut first = between(None, None).unwrap();
+        for _ in 0..10_000 {
+            let next = between(None, Some(&first)).unwrap();
+            assert!(next < first && is_valid(&next), "{next} -> {first}");
+            first = next;
+        }
+        assert!(
+            first.len() <= 170,
+            "10,000 prepends made a {}-character key",
+            first.len()
+        );
     }
 
     #[test]

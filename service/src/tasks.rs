@@ -404,17 +404,37 @@ impl Services {
         }
         let due_before = parse_opt_time("due_before", query.due_before.as_deref())?;
         let due_after = parse_opt_time("due_after", query.due_after.as_deref())?;
+        let q = query
+            .q
+            .as_ref()
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty());
+        // Only the conditions asked for go into the query (never `$x = NONE OR …`), so the
+        // planner can use the indexes on workspace and status.
+        let mut filters = String::new();
+        for (present, clause) in [
+            (query.status.is_some(), " AND status = $status"),
+            (query.priority.is_some(), " AND priority = $priority"),
+            (query.assignee.is_some(), " AND $assignee IN assignee_ids"),
+            (query.label.is_some(), " AND $label IN labels"),
+            (q.is_some(), " AND (string::contains(string::lowercase(title), $q) OR string::contains(string::lowercase(description), $q))"),
+            (due_before.is_some(), " AND due_at != NONE AND due_at < <datetime> $due_before"),
+            (due_after.is_some(), " AND due_at != NONE AND due_at > <datetime> $due_after"),
+        ] {
+            if present {
+                filters.push_str(clause);
+            }
+        }
+        let rank = if order.starts_with("priority_rank") {
+            ", (IF priority = 'urgent' { 3 } ELSE IF priority = 'high' { 2 } ELSE IF priority = 'medium' { 1 } ELSE { 0 }) AS priority_rank"
+        } else {
+            ""
+        };
         let mut res = self
             .database()
             .client()
             .query(format!(
-                "SELECT {TASK_FIELDS}, (IF priority = 'urgent' {{ 3 }} ELSE IF priority = 'high' {{ 2 }} ELSE IF priority = 'medium' {{ 1 }} ELSE {{ 0 }}) AS priority_rank \
-                 FROM task WHERE workspace = type::record('workspace', $ws) \
-                 AND ($status = NONE OR status = $status) AND ($priority = NONE OR priority = $priority) \
-                 AND ($assignee = NONE OR $assignee IN assignee_ids) AND ($label = NONE OR $label IN labels) \
-                 AND ($q = NONE OR string::contains(string::lowercase(title), $q) OR string::contains(string::lowercase(description), $q)) \
-                 AND ($due_before = NONE OR (due_at != NONE AND due_at < <datetime> $due_before)) \
-                 AND ($due_after = NONE OR (due_at != NONE AND due_at > <datetime> $due_after)) \
+                "SELECT {TASK_FIELDS}{rank} FROM task WHERE workspace = type::record('workspace', $ws){filters} \
                  ORDER BY {order} LIMIT $limit START $offset"
             ))
             .bind(("ws", workspace_id.to_owned()))
@@ -422,7 +442,7 @@ impl Services {
             .bind(("priority", query.priority.clone()))
             .bind(("assignee", query.assignee.clone()))
             .bind(("label", query.label.clone()))
-            .bind(("q", query.q.as_ref().map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty())))
+            .bind(("q", q))
             .bind(("due_before", due_before))
             .bind(("due_after", due_after))
             .bind(("limit", i64::from(limit) + 1))

@@ -128,14 +128,14 @@ fn Bars(bars: Vec<(String, u64, &'static str)>) -> impl IntoView {
 fn Columns(days: Vec<(String, u64)>) -> impl IntoView {
     let max = days.iter().map(|d| d.1).max().unwrap_or(0).max(1) as f64;
     let n = days.len().max(1) as f64;
-    let slot = 600.0 / n;
+    let slot = 1000.0 / n;
     let total: u64 = days.iter().map(|d| d.1).sum();
     let label = format!("{total} tasks completed in the last {} days", days.len());
     let first = days.first().map(|d| d.0.clone()).unwrap_or_default();
     let last = days.last().map(|d| d.0.clone()).unwrap_or_default();
     view! {
-        <svg class="columns" viewBox="0 0 600 170" role="img" aria-label=label>
-            <line x1="0" y1="140" x2="600" y2="140" class="axis"/>
+        <svg class="columns" viewBox="0 0 1000 170" role="img" aria-label=label>
+            <line x1="0" y1="140" x2="1000" y2="140" class="axis"/>
             {days.into_iter().enumerate().map(|(i, (date, count))| {
                 let h = (count as f64 / max) * 120.0;
                 view! {
@@ -145,7 +145,7 @@ fn Columns(days: Vec<(String, u64)>) -> impl IntoView {
                 }
             }).collect_view()}
             <text x="0" y="162" class="bars__label">{first}</text>
-            <text x="600" y="162" text-anchor="end" class="bars__label">{last}</text>
+            <text x="1000" y="162" text-anchor="end" class="bars__label">{last}</text>
         </svg>
     }
 }
