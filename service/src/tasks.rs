@@ -434,8 +434,9 @@ impl Services {
             .database()
             .client()
             .query(format!(
-                "SELECT {TASK_FIELDS}{rank} FROM task WHERE workspace = type::record('workspace', $ws){filters} \
-                 ORDER BY {order} LIMIT $limit START $offset"
+                // Sort and cut the page first, then shape only the rows of the page.
+                "SELECT {TASK_FIELDS} FROM (SELECT *{rank} FROM task WHERE workspace = type::record('workspace', $ws){filters} \
+                 ORDER BY {order} LIMIT $limit START $offset)"
             ))
             .bind(("ws", workspace_id.to_owned()))
             .bind(("status", query.status.clone()))
