@@ -349,15 +349,8 @@ impl Services {
             .await?
             .ok_or_else(|| Error::not_found("Attachment"))?;
         let ws = self
-            .get_workspace(caller, &row.workspace_id)
-            .await
-            .map_err(|e| {
-                if e.code() == ErrorCode::NotFound {
-                    Error::not_found("Attachment")
-                } else {
-                    e
-                }
-            })?;
+            .workspace_holding(caller, &row.workspace_id, "Attachment")
+            .await?;
         Ok((row, ws))
     }
 

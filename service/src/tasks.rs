@@ -201,15 +201,8 @@ impl Services {
             .await?
             .ok_or_else(|| Error::not_found("Task"))?;
         let ws = self
-            .get_workspace(caller, &row.workspace_id)
-            .await
-            .map_err(|e| {
-                if e.code() == ErrorCode::NotFound {
-                    Error::not_found("Task")
-                } else {
-                    e
-                }
-            })?;
+            .workspace_holding(caller, &row.workspace_id, "Task")
+            .await?;
         Ok((row, ws))
     }
 

@@ -207,6 +207,22 @@ impl Services {
         self.workspace_view(caller, workspace_id).await
     }
 
+    /// The workspace a resource (`what`: "Task", "Attachment") lives in. A non-member gets
+    /// `not_found` for the resource itself: it must not learn the resource exists.
+    pub(crate) async fn workspace_holding(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        what: &str,
+    ) -> Result<WorkspaceView> {
+        self.workspace_view(caller, workspace_id)
+            .await
+            .map_err(|e| match e.code() {
+                ErrorCode::NotFound => Error::not_found(what),
+                _ => e,
+            })
+    }
+
     /// Renames and/or replaces the column list (owners only).
     pub async fn update_workspace(
         &self,
