@@ -139,9 +139,16 @@ impl FieldErrors {
 
 /// `POST /auth/register` as sent.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
+    /// Trimmed and lower-cased; unique among accounts.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
+    /// 8 to 128 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
+    /// The display name: 1 to 100 characters after trimming, no control characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
 }
 
@@ -172,6 +179,7 @@ impl RegisterRequest {
 
 /// `POST /auth/login` as sent. Not validated beyond presence: a wrong shape is just a wrong pair.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -179,39 +187,55 @@ pub struct LoginRequest {
 
 /// `POST /auth/password` (change password) as sent.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
 /// A user as the API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
 }
 
 /// Register and login answer this (plus the refresh cookie).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthResponse {
     pub user: UserView,
     pub access_token: String,
+    /// Always `Bearer`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^Bearer$", example = "Bearer"))]
     pub token_type: String,
+    /// Seconds until the access token expires.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 900))]
     pub expires_in: u64,
 }
 
 /// Refresh answers this (plus a new refresh cookie).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     pub access_token: String,
+    /// Always `Bearer`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^Bearer$", example = "Bearer"))]
     pub token_type: String,
+    /// Seconds until the access token expires.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 900))]
     pub expires_in: u64,
 }
 
 /// What a personal API token may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     Read,
@@ -220,41 +244,63 @@ pub enum Scope {
 
 /// `POST /auth/tokens` as sent.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateTokenRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<Scope>,
+    /// When the token stops working, in the future; absent or null: never.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub expires_at: Option<String>,
 }
 
 /// A personal API token as listed (never the secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiTokenView {
     pub id: String,
     pub name: String,
     pub scopes: Vec<Scope>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
+    /// Null: never expires.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime, required = true))]
     pub expires_at: Option<String>,
+    /// Null: never used.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime, required = true))]
     pub last_used_at: Option<String>,
 }
 
 /// The answer to creating a token: the only time the secret is shown.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub id: String,
     pub name: String,
+    /// The secret, starting with `tmpat_`; shown only once.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^tmpat_"))]
     pub token: String,
     pub scopes: Vec<Scope>,
+    /// Null: never expires.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime, required = true))]
     pub expires_at: Option<String>,
 }
 
 /// One signed-in session (a refresh-token family) as listed on the account page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub last_used_at: String,
+    /// The browser or client that signed in, as it named itself.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub user_agent: Option<String>,
+    /// True for the session making this request.
     pub current: bool,
 }
 

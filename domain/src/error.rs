@@ -10,6 +10,18 @@ use serde::{Deserialize, Serialize};
 
 /// A stable, machine-readable error code. The doc comment of each variant names its HTTP status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(
+        description = "A stable, machine-readable error code, each with its HTTP status: \
+            malformed_request 400, invalid_token 400, unauthenticated 401, invalid_credentials 401, \
+            forbidden 403, not_found 404, method_not_allowed 405, version_conflict 409, \
+            email_taken 409, resync_required 410, payload_too_large 413, \
+            unsupported_media_type 415, validation_failed 422, rate_limited 429, internal 500, \
+            unavailable 503."
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// 400: the body is not valid JSON, or a value has the wrong type.
@@ -97,10 +109,14 @@ impl fmt::Display for ErrorCode {
 
 /// An error as a client sees it: a code, a human message, and per-field reasons for validation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: ErrorCode,
+    /// For people: may change wording at any time; match on `code`.
     pub message: String,
+    /// Only with `validation_failed`: why, by field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub fields: Option<BTreeMap<String, String>>,
 }
 
@@ -145,6 +161,7 @@ impl std::error::Error for ApiError {}
 
 /// The JSON envelope of every error response: `{"error": {...}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Error))]
 pub struct ErrorBody {
     pub error: ApiError,
 }

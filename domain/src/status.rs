@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The state of one dependency check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckState {
     Ok,
@@ -15,23 +16,35 @@ pub enum CheckState {
 
 /// `GET /api/v1/health`: the process answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Liveness {
+    /// Always `ok`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^ok$", example = "ok"))]
     pub status: String,
+    /// The server's version.
     pub version: String,
 }
 
 /// The checks behind readiness.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadinessChecks {
     pub database: CheckState,
+    /// `disabled` when no Redis is configured.
     pub redis: CheckState,
+    /// True while the instance drains for shutdown.
     pub draining: bool,
 }
 
 /// `GET /api/v1/health/ready`: may this instance take traffic?
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Readiness {
     /// `ready` or `not_ready`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(ready|not_ready)$", example = "ready")
+    )]
     pub status: String,
     pub checks: ReadinessChecks,
 }

@@ -8,6 +8,7 @@ use crate::error::ApiError;
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
@@ -38,9 +39,13 @@ impl Priority {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistItem {
+    /// Kept when sent; an empty or absent id gets a new one.
     #[serde(default)]
     pub id: String,
+    /// Trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub text: String,
     #[serde(default)]
     pub done: bool,
@@ -48,15 +53,18 @@ pub struct ChecklistItem {
 
 /// How a task repeats when completed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Recurrence {
     Daily,
     /// Weekdays 1 (Monday) to 7 (Sunday).
     Weekly {
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, minimum = 1, maximum = 7))]
         weekdays: Vec<u8>,
     },
     Monthly,
     EveryNDays {
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
         n: u16,
     },
 }
@@ -76,43 +84,63 @@ impl Recurrence {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Task))]
 pub struct TaskView {
     pub id: String,
     pub workspace_id: String,
     pub title: String,
+    /// Markdown.
     pub description: String,
-    /// `description` rendered from Markdown and sanitised on the server.
+    /// `description` rendered from Markdown and sanitised on the server (no script survives).
     pub description_html: String,
+    /// A column key of the workspace.
     pub status: String,
     pub priority: Priority,
     pub labels: Vec<String>,
+    /// User ids of members.
     pub assignee_ids: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime, required = true))]
     pub due_at: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime, required = true))]
     pub start_at: Option<String>,
     pub checklist: Vec<ChecklistItem>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub recurrence: Option<Recurrence>,
+    /// Sorts the cards of a column (fractional key).
     pub position: String,
+    /// Increases by one on every change.
     pub version: i64,
+    /// The creator's user id.
     pub created_by: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub updated_at: String,
+    /// Set while the task is in a `done` column.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime, required = true))]
     pub completed_at: Option<String>,
 }
 
 /// A comment on a task.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Comment))]
 pub struct CommentView {
     pub id: String,
     pub task_id: String,
     pub author_id: String,
+    /// Markdown.
     pub body: String,
     /// `body` rendered from Markdown and sanitised on the server.
     pub body_html: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateCommentRequest {
+    /// Markdown, 1 to 10000 characters after trimming.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10000))]
     pub body: String,
 }
 
@@ -176,23 +204,45 @@ pub fn validate_checklist(items: &[ChecklistItem]) -> Result<(), &'static str> {
 
 /// `POST /workspaces/{id}/tasks`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(
+        description = "A new task: only the title is required. Defaults: the first column, \
+            medium priority; the task goes to the end of its column."
+    )
+)]
 pub struct CreateTaskRequest {
+    /// 1 to 200 characters after trimming, no control characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub title: String,
+    /// Markdown.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
     pub description: Option<String>,
+    /// A column key of the workspace.
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// Trimmed, duplicates dropped; each 1 to 40 characters.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_items = 20, min_length = 1, max_length = 40)
+    )]
     pub labels: Option<Vec<String>>,
+    /// User ids of members.
     #[serde(default)]
     pub assignee_ids: Option<Vec<String>>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub due_at: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_at: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub checklist: Option<Vec<ChecklistItem>>,
     #[serde(default)]
     pub recurrence: Option<Recurrence>,
@@ -201,39 +251,59 @@ pub struct CreateTaskRequest {
 /// `PATCH /tasks/{id}`: any field, plus the `version` the client last saw. A field sent as
 /// `null` clears it (dates, recurrence).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateTaskRequest {
+    /// The task's current version, as last seen; anything else is a 409 `version_conflict`.
     pub version: i64,
+    /// 1 to 200 characters after trimming, no control characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub title: Option<String>,
+    /// Markdown.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
     pub description: Option<String>,
+    /// A column key of the workspace.
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// Trimmed, duplicates dropped; each 1 to 40 characters.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_items = 20, min_length = 1, max_length = 40)
+    )]
     pub labels: Option<Vec<String>>,
+    /// User ids of members.
     #[serde(default)]
     pub assignee_ids: Option<Vec<String>>,
+    /// `null` clears it.
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub due_at: Option<Option<String>>,
+    /// `null` clears it.
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_at: Option<Option<String>>,
+    /// The whole new checklist.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub checklist: Option<Vec<ChecklistItem>>,
     #[serde(
         default,
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
+    /// `null` stops the repetition.
     pub recurrence: Option<Option<Recurrence>>,
 }
 
@@ -249,10 +319,14 @@ where
 /// `POST /tasks/{id}/move`: into `status`, between the cards `after_id` (above) and `before_id`
 /// (below); neither means the end of the column.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoveTaskRequest {
+    /// The target column's key.
     pub status: String,
+    /// The card that will be just below the moved one, in the target column.
     #[serde(default)]
     pub before_id: Option<String>,
+    /// The card that will be just above the moved one, in the target column.
     #[serde(default)]
     pub after_id: Option<String>,
 }
@@ -316,32 +390,47 @@ mod tests {
 
 /// `GET /workspaces/{id}/stats`, computed by the database.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkspaceStats {
+    /// Tasks per column key; every column, with zeros.
     pub by_status: std::collections::BTreeMap<String, u64>,
+    /// Tasks per priority: low, medium, high, urgent, with zeros.
     pub by_priority: std::collections::BTreeMap<String, u64>,
+    /// Open tasks whose `due_at` has passed.
     pub overdue: u64,
-    /// The last 30 days, oldest first, days without completions included.
+    /// The last 30 days (UTC), oldest first, days without completions included.
     pub completed_per_day: Vec<DayCount>,
     /// Open tasks assigned to the caller.
     pub my_open: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayCount {
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date: String,
     pub count: u64,
 }
 
 /// A file attached to a task.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Attachment))]
 pub struct AttachmentView {
     pub id: String,
     pub task_id: String,
+    /// The uploaded file's name: its last path component, without control characters or quotes.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub filename: String,
-    /// Sniffed from the bytes on upload, never taken from the client.
+    /// Sniffed from the bytes on upload, never taken from the client: image/png, image/jpeg,
+    /// image/gif, image/webp, image/svg+xml, application/pdf, application/zip, application/gzip,
+    /// application/x-7z-compressed, audio/mpeg, audio/ogg, video/webm, video/mp4, text/html,
+    /// text/plain or application/octet-stream.
     pub content_type: String,
+    /// Bytes.
     pub size: u64,
+    /// The uploader's user id.
     pub uploaded_by: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
 }
 
@@ -365,73 +454,133 @@ pub fn is_safe_image(content_type: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
     pub task: TaskView,
+    /// Relevance, higher is better (BM25; title matches weigh double, comment matches half),
+    /// rounded to three decimals.
     pub score: f64,
+    /// HTML snippets of the parts that matched, by part: `title` (the whole title),
+    /// `description` (about 160 characters around the first match, whitespace collapsed, with an
+    /// ellipsis where the text was cut) and `comment` (the same kind of snippet from one matching
+    /// comment). The text is escaped and each match is wrapped in `<mark>...</mark>`; a key is
+    /// present only when that part matched.
     pub highlights: std::collections::BTreeMap<String, String>,
 }
 
 /// A named task-list filter a member keeps for a workspace; `query` is a list query string
 /// (`status=todo&priority=high`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedFilter {
     pub id: String,
     pub workspace_id: String,
     pub name: String,
+    /// A task-list query string, e.g. `status=todo&priority=high` (see
+    /// `GET /workspaces/{id}/tasks`).
     pub query: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SaveFilterRequest {
+    /// Trimmed; unique among the caller's filters in the workspace, ignoring case.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 60))]
     pub name: String,
+    /// `key=value` pairs joined by `&`, keys among status, priority, assignee, label, q,
+    /// due_before, due_after, sort; a leading `?` is dropped; may be empty.
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub query: String,
 }
 
 /// A row an import refused, numbered from 1 (CSV: the line after the header; JSON: the task's
 /// place in `tasks`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectedRow {
+    /// Numbered from 1. CSV: the record after the header; JSON: the task's place in `tasks`,
+    /// once the tasks are ordered by position.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub row: usize,
+    /// Why, by field (title, status, priority, due_at, comments[0].body, row, ...).
     pub errors: std::collections::BTreeMap<String, String>,
 }
 
 /// What an import did, or would do: nothing is imported when any row is rejected.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
+    /// Tasks imported; with `dry_run`, tasks that would be; 0 when any row was rejected.
     pub imported: usize,
     pub rejected: Vec<RejectedRow>,
-    /// Things fixed on the way in, e.g. an assignee who is not a member was dropped.
+    /// Things fixed on the way in, e.g. a column added or an assignee who is not a member
+    /// dropped.
     pub warnings: Vec<String>,
     pub dry_run: bool,
 }
 
 /// List filters and paging, as the REST query string gives them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct TaskQuery {
+    /// Only tasks in this column (a column key).
     pub status: Option<String>,
+    /// Only tasks of this priority.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<Priority>))]
     pub priority: Option<String>,
+    /// Only tasks assigned to this user id.
     pub assignee: Option<String>,
+    /// Only tasks with this label.
     pub label: Option<String>,
+    /// Only tasks with this text in the title or description, ignoring case.
     pub q: Option<String>,
+    /// Only tasks due before this time (RFC 3339).
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
     pub due_before: Option<String>,
+    /// Only tasks due after this time (RFC 3339).
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
     pub due_after: Option<String>,
+    /// The order: `position` (default: by column, then position), `due_at`, `priority`
+    /// (most urgent first), `created_at` or `updated_at` (newest first).
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^(position|due_at|priority|created_at|updated_at)$")
+    )]
     pub sort: Option<String>,
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Page size: 1 to 100, default 50.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub limit: Option<u32>,
 }
 
+/// A page of tasks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskPage {
     pub items: Vec<TaskView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub next_cursor: Option<String>,
 }
 
 /// An activity entry as the API shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Activity))]
 pub struct ActivityView {
     pub id: String,
+    /// What happened: task.created, task.updated, task.moved, task.deleted, comment.created,
+    /// attachment.added or attachment.removed.
     pub kind: String,
+    /// The user id of who did it.
     pub actor_id: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub at: String,
+    /// The details, by kind (e.g. the fields that changed).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
 }
 

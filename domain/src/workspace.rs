@@ -7,6 +7,14 @@ use crate::error::ApiError;
 
 /// What a member may do. Ordered from least to most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(
+        description = "viewer reads; commenter also comments; editor also creates, edits, moves \
+            and deletes tasks; owner also manages members, columns and the workspace."
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Viewer,
@@ -47,6 +55,7 @@ impl Role {
 
 /// Which kind of progress a column stands for (stats and "done" rely on it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnCategory {
     Todo,
@@ -56,8 +65,13 @@ pub enum ColumnCategory {
 
 /// A board column; `key` is what a task's `status` holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Column {
+    /// Unique in the workspace.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9_]{1,32}$"))]
     pub key: String,
+    /// Trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
     pub category: ColumnCategory,
 }
@@ -122,25 +136,36 @@ pub fn parse_workspace_name(raw: &str) -> Result<String, &'static str> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Workspace))]
 pub struct WorkspaceView {
     pub id: String,
     pub name: String,
     /// The caller's role here.
     pub role: Role,
+    /// The board's columns, in order.
     pub columns: Vec<Column>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateWorkspaceRequest {
+    /// 1 to 100 characters after trimming, no control characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateWorkspaceRequest {
+    /// A new name: 1 to 100 characters after trimming.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: Option<String>,
+    /// The whole new column list (keys unique). Removing a column moves its tasks.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
     pub columns: Option<Vec<Column>>,
 }
 
@@ -171,6 +196,7 @@ impl UpdateWorkspaceRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Member))]
 pub struct MemberView {
     pub user_id: String,
     pub email: String,
@@ -179,12 +205,15 @@ pub struct MemberView {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddMemberRequest {
+    /// The email of an existing account.
     pub email: String,
     pub role: Role,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateMemberRequest {
     pub role: Role,
 }

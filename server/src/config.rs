@@ -577,8 +577,9 @@ fn hostname() -> String {
 pub fn help_text() -> String {
     let mut out = String::from(
         "taskmanager — real-time team task manager\n\n\
-         USAGE:\n    taskmanager [serve|migrate] [--config FILE]\n    taskmanager --help | --version\n\n\
-         COMMANDS:\n    serve      run the server (default)\n    migrate    apply database migrations and exit\n\n\
+         USAGE:\n    taskmanager [serve|migrate] [--config FILE]\n    taskmanager openapi\n    taskmanager --help | --version\n\n\
+         COMMANDS:\n    serve      run the server (default)\n    migrate    apply database migrations and exit\n    \
+         openapi    print the OpenAPI 3.1 document of the REST API (JSON) and exit\n\n\
          SETTINGS (environment variables; a --config TOML file may set them too, the environment wins):\n",
     );
     for s in SETTINGS {

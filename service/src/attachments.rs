@@ -12,6 +12,7 @@ use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use surrealdb::types::SurrealValue;
 
 use crate::accounts::{new_id, Caller};
+use crate::changes::Activity;
 use crate::error::{Error, Result};
 use crate::services::Services;
 use crate::tasks::require_editor;
@@ -290,35 +291,33 @@ impl Services {
         }
         writer.finish().await.map_err(storage_error)?;
         let content_type = sniff(&head);
+        let activity = Activity {
+            task_id,
+            kind: "attachment.added",
+            data: serde_json::json!({"attachment_id": id, "filename": filename, "size": size}),
+        };
         let created = self
-            .database()
-            .client()
-            .query(
+            .commit_change(
+                caller,
+                &ws.id,
                 "CREATE type::record('attachment', $id) SET task = type::record('task', $task), \
                  workspace = type::record('workspace', $ws), filename = $filename, content_type = $ct, \
-                 size = $size, uploaded_by = type::record('user', $uid)",
+                 size = $size, uploaded_by = type::record('user', $uid);",
+                Some(activity),
+                |q| {
+                    q.bind(("id", id.clone()))
+                        .bind(("task", task_id.to_owned()))
+                        .bind(("filename", filename.clone()))
+                        .bind(("ct", content_type.to_owned()))
+                        .bind(("size", i64::try_from(size).unwrap_or(i64::MAX)))
+                        .bind(("uid", caller.user_id.clone()))
+                },
             )
-            .bind(("id", id.clone()))
-            .bind(("task", task_id.to_owned()))
-            .bind(("ws", ws.id.clone()))
-            .bind(("filename", filename.clone()))
-            .bind(("ct", content_type.to_owned()))
-            .bind(("size", i64::try_from(size).unwrap_or(i64::MAX)))
-            .bind(("uid", caller.user_id.clone()))
-            .await
-            .and_then(|r| r.check());
+            .await;
         if let Err(e) = created {
             self.delete_object(&path).await;
-            return Err(e.into());
+            return Err(e);
         }
-        self.record_activity(
-            caller,
-            &ws.id,
-            task_id,
-            "attachment.added",
-            serde_json::json!({"attachment_id": id, "filename": filename, "size": size}),
-        )
-        .await?;
         self.attachment_row(&id)
             .await?
             .map(AttachmentRow::view)
@@ -404,21 +403,21 @@ impl Services {
         caller.require_write()?;
         let (row, ws) = self.attachment_for(caller, id).await?;
         require_editor(&ws, "removing attachments")?;
-        self.database()
-            .client()
-            .query("DELETE type::record('attachment', $id)")
-            .bind(("id", id.to_owned()))
-            .await?
-            .check()?;
-        self.delete_object(&object_path(&ws.id, &row.id)).await;
-        self.record_activity(
+        let activity = Activity {
+            task_id: &row.task_id,
+            kind: "attachment.removed",
+            data: serde_json::json!({"attachment_id": row.id, "filename": row.filename}),
+        };
+        self.commit_change(
             caller,
             &ws.id,
-            &row.task_id,
-            "attachment.removed",
-            serde_json::json!({"attachment_id": row.id, "filename": row.filename}),
+            "DELETE type::record('attachment', $id);",
+            Some(activity),
+            |q| q.bind(("id", id.to_owned())),
         )
-        .await
+        .await?;
+        self.delete_object(&object_path(&ws.id, &row.id)).await;
+        Ok(())
     }
 
     /// Removes the stored bytes of every attachment matching `condition` (`task` or `workspace`

@@ -27,6 +27,10 @@ pub enum Error {
     /// The database answered with an error we did not expect: 500.
     #[error("database error: {0}")]
     Database(#[from] surrealdb::Error),
+    /// A change's statements aborted it with `THROW 'tm:<reason>'`; the caller turns the
+    /// reason into a client error (left unconverted it is our fault: 500).
+    #[error("change aborted: {0}")]
+    Aborted(String),
     /// Anything else that is our fault: 500.
     #[error("{0}")]
     Internal(String),
@@ -50,7 +54,7 @@ impl Error {
             Self::Client(e) => e.code,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Unavailable { .. } => ErrorCode::Unavailable,
-            Self::Database(_) | Self::Internal(_) => ErrorCode::Internal,
+            Self::Database(_) | Self::Aborted(_) | Self::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -71,7 +75,7 @@ impl Error {
                 ErrorCode::Unavailable,
                 format!("The {what} is temporarily unavailable. Please retry shortly."),
             ),
-            Self::Database(_) | Self::Internal(_) => ApiError::internal(),
+            Self::Database(_) | Self::Aborted(_) | Self::Internal(_) => ApiError::internal(),
         }
     }
 

@@ -51,7 +51,17 @@ struct Inner {
     mailer: Mailer,
     public_url: String,
     attachments: crate::attachments::AttachmentStore,
+    list_cache: crate::tasks::ListCache,
+    role_cache: RoleCache,
+    change_turns: crate::changes::ChangeTurns,
 }
+
+/// Members' roles by (workspace, user, workspace version); see `membership_version`.
+pub(crate) type RoleCache =
+    quick_cache::sync::Cache<(String, String, i64), domain::workspace::Role>;
+
+/// Roles remembered per process (a few dozen bytes each).
+const ROLE_CACHE_ENTRIES: usize = 10_000;
 
 impl Services {
     /// Connects to the database and applies migrations; prepares Redis without requiring it to be
@@ -73,6 +83,9 @@ impl Services {
                 mailer: Mailer::outbox(settings.outbox_dir, settings.mail_from),
                 public_url: settings.public_url,
                 attachments,
+                list_cache: crate::tasks::ListCache::new(),
+                role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
+                change_turns: crate::changes::ChangeTurns::new(),
                 redis,
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
@@ -108,6 +121,18 @@ impl Services {
 
     pub fn attachment_store(&self) -> &crate::attachments::AttachmentStore {
         &self.inner.attachments
+    }
+
+    pub(crate) fn change_turns(&self) -> &crate::changes::ChangeTurns {
+        &self.inner.change_turns
+    }
+
+    pub(crate) fn role_cache(&self) -> &RoleCache {
+        &self.inner.role_cache
+    }
+
+    pub(crate) fn list_cache(&self) -> &crate::tasks::ListCache {
+        &self.inner.list_cache
     }
 
     pub fn rate_limiter(&self) -> &RateLimiter {

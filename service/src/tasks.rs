@@ -2,6 +2,7 @@
 //! move between and within columns, delete, and the activity history of every change.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use domain::position;
 use domain::task::{
@@ -13,6 +14,7 @@ use domain::ErrorCode;
 use surrealdb::types::SurrealValue;
 
 use crate::accounts::{new_id, Caller};
+use crate::changes::Activity;
 use crate::error::{Error, Result};
 use crate::services::Services;
 
@@ -91,6 +93,82 @@ pub(crate) const TASK_FIELDS: &str =
     IF completed_at = NONE { NONE } ELSE { <string> completed_at } AS completed_at";
 
 pub use domain::task::{ActivityView, TaskPage, TaskQuery};
+
+/// A page of a task list at one workspace version.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ListKey {
+    workspace_id: String,
+    version: i64,
+    query: String,
+}
+
+/// Recently served task-list pages. Entries of old versions are never hit again and age out.
+pub(crate) struct ListCache(quick_cache::sync::Cache<ListKey, Arc<TaskPage>>);
+
+/// Pages kept per process: a 50-task page is some 30 KB, so about 15 MB at most.
+const LIST_CACHE_PAGES: usize = 512;
+
+impl ListCache {
+    pub(crate) fn new() -> Self {
+        Self(quick_cache::sync::Cache::new(LIST_CACHE_PAGES))
+    }
+}
+
+/// Where a card goes: between two neighbouring positions of a column (`None`: an end).
+///
+/// Positions are computed before the change's transaction, so a racing change could put another
+/// card in the same gap. The transaction re-checks the gap (`guard`) and aborts with
+/// `tm:slot_taken`; the caller computes a new slot and tries again.
+pub(crate) struct Slot {
+    status: String,
+    above: Option<String>,
+    below: Option<String>,
+    /// The card being placed (left out of the check; a new card's id matches nothing).
+    moving: String,
+}
+
+/// How many times a card is re-placed after its gap was taken by a racing change.
+pub(crate) const SLOT_ATTEMPTS: u32 = 6;
+
+impl Slot {
+    pub(crate) fn position(&self) -> Result<String> {
+        position::between(self.above.as_deref(), self.below.as_deref())
+            .ok_or_else(|| Error::Internal("no position between the neighbours".into()))
+    }
+
+    /// A statement that aborts the transaction when the gap holds another card by now.
+    pub(crate) fn guard(&self) -> String {
+        format!(
+            "IF count(SELECT VALUE id FROM task WHERE workspace = type::record('workspace', $ws) \
+             AND status = $slot_status{}{} AND id != type::record('task', $slot_moving)) > 0 \
+             {{ THROW 'tm:slot_taken' }};",
+            if self.above.is_some() {
+                " AND position > $slot_above"
+            } else {
+                ""
+            },
+            if self.below.is_some() {
+                " AND position < $slot_below"
+            } else {
+                ""
+            },
+        )
+    }
+
+    pub(crate) fn bind<'q>(
+        &self,
+        q: surrealdb::method::Query<'q, surrealdb::engine::any::Any>,
+    ) -> surrealdb::method::Query<'q, surrealdb::engine::any::Any> {
+        q.bind(("slot_status", self.status.clone()))
+            .bind(("slot_above", self.above.clone()))
+            .bind(("slot_below", self.below.clone()))
+            .bind(("slot_moving", self.moving.clone()))
+    }
+}
+
+pub(crate) fn slot_taken(e: &Error) -> bool {
+    matches!(e, Error::Aborted(reason) if reason == "slot_taken")
+}
 
 pub(crate) fn field_error(field: &str, why: &str) -> Error {
     Error::validation([(field.to_owned(), why.to_owned())].into_iter().collect())
@@ -206,27 +284,6 @@ impl Services {
         Ok((row, ws))
     }
 
-    pub(crate) async fn record_activity(
-        &self,
-        caller: &Caller,
-        workspace_id: &str,
-        task_id: &str,
-        kind: &str,
-        data: serde_json::Value,
-    ) -> Result<()> {
-        self.database()
-            .client()
-            .query("CREATE activity SET workspace = type::record('workspace', $ws), task = $task, kind = $kind, actor = type::record('user', $uid), data_json = $data")
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("task", task_id.to_owned()))
-            .bind(("kind", kind.to_owned()))
-            .bind(("uid", caller.user_id.clone()))
-            .bind(("data", data.to_string()))
-            .await?
-            .check()?;
-        Ok(())
-    }
-
     async fn check_assignees(
         &self,
         caller: &Caller,
@@ -267,6 +324,37 @@ impl Services {
         Ok(v.into_iter().next())
     }
 
+    /// The last position in a column other than `moving`'s own.
+    async fn last_position_except(
+        &self,
+        workspace_id: &str,
+        status: &str,
+        moving: &str,
+    ) -> Result<Option<String>> {
+        let mut res = self
+            .database()
+            .client()
+            .query("SELECT VALUE position FROM task WHERE workspace = type::record('workspace', $ws) AND status = $status \
+                    AND id != type::record('task', $moving) ORDER BY position DESC LIMIT 1")
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("status", status.to_owned()))
+            .bind(("moving", moving.to_owned()))
+            .await?
+            .check()?;
+        let v: Vec<String> = res.take(0)?;
+        Ok(v.into_iter().next())
+    }
+
+    /// Where a card goes in `status`: after its last card.
+    async fn append_slot(&self, workspace_id: &str, status: &str, moving: &str) -> Result<Slot> {
+        Ok(Slot {
+            status: status.to_owned(),
+            above: self.last_position(workspace_id, status).await?,
+            below: None,
+            moving: moving.to_owned(),
+        })
+    }
+
     pub async fn create_task(
         &self,
         caller: &Caller,
@@ -302,53 +390,62 @@ impl Services {
                 req.assignee_ids.as_deref().unwrap_or_default(),
             )
             .await?;
-        let position = position::between(
-            self.last_position(workspace_id, &status).await?.as_deref(),
-            None,
-        )
-        .ok_or_else(|| Error::Internal("no position after the last card".into()))?;
         let done = category_of(&ws, &status) == Some(ColumnCategory::Done);
         let id = new_id();
-        self.database()
-            .client()
-            .query(
-                "CREATE type::record('task', $id) SET workspace = type::record('workspace', $ws), title = $title, \
+        let title = title.unwrap_or_default();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let turn = self.change_turn(workspace_id).await;
+            let slot = self.append_slot(workspace_id, &status, &id).await?;
+            let position = slot.position()?;
+            let activity = Activity {
+                task_id: &id,
+                kind: "task.created",
+                data: serde_json::json!({ "title": title }),
+            };
+            let result = self.commit_change_in_turn(
+                &turn,
+                caller,
+                workspace_id,
+                &format!("{}CREATE type::record('task', $id) SET workspace = type::record('workspace', $ws), title = $title, \
                  description = $description, status = $status, priority = $priority, labels = $labels, \
-                 assignee_ids = $assignees, due_at = IF $due = NONE { NONE } ELSE { <datetime> $due }, \
-                 start_at = IF $start = NONE { NONE } ELSE { <datetime> $start }, checklist = $checklist, \
+                 assignee_ids = $assignees, due_at = IF $due = NONE {{ NONE }} ELSE {{ <datetime> $due }}, \
+                 start_at = IF $start = NONE {{ NONE }} ELSE {{ <datetime> $start }}, checklist = $checklist, \
                  recurrence_json = $recurrence, position = $position, created_by = type::record('user', $uid), \
-                 completed_at = IF $done { time::now() } ELSE { NONE }",
+                 completed_at = IF $done {{ time::now() }} ELSE {{ NONE }};", slot.guard()),
+                Some(activity),
+                |q| {
+                    slot.bind(q).bind(("id", id.clone()))
+                        .bind(("title", title.clone()))
+                        .bind(("description", req.description.clone().unwrap_or_default()))
+                        .bind(("status", status.clone()))
+                        .bind(("priority", req.priority.unwrap_or_default().as_str()))
+                        .bind(("labels", labels.clone().unwrap_or_default()))
+                        .bind(("assignees", assignees.clone()))
+                        .bind(("due", due_at.clone()))
+                        .bind(("start", start_at.clone()))
+                        .bind(("checklist", checklist_rows(req.checklist.as_deref().unwrap_or_default())))
+                        .bind(("recurrence", req.recurrence.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default())))
+                        .bind(("position", position.clone()))
+                        .bind(("uid", caller.user_id.clone()))
+                        .bind(("done", done))
+                },
             )
-            .bind(("id", id.clone()))
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("title", title.unwrap_or_default()))
-            .bind(("description", req.description.clone().unwrap_or_default()))
-            .bind(("status", status))
-            .bind(("priority", req.priority.unwrap_or_default().as_str()))
-            .bind(("labels", labels.unwrap_or_default()))
-            .bind(("assignees", assignees))
-            .bind(("due", due_at))
-            .bind(("start", start_at))
-            .bind(("checklist", checklist_rows(req.checklist.as_deref().unwrap_or_default())))
-            .bind(("recurrence", req.recurrence.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default())))
-            .bind(("position", position))
-            .bind(("uid", caller.user_id.clone()))
-            .bind(("done", done))
-            .await?
-            .check()?;
+            .await;
+            match result {
+                Err(e) if slot_taken(&e) && attempt < SLOT_ATTEMPTS => continue,
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
         let task = self
             .task_row(&id)
             .await?
             .ok_or_else(|| Error::Internal("created task vanished".into()))?
             .view();
-        self.record_activity(
-            caller,
-            workspace_id,
-            &id,
-            "task.created",
-            serde_json::json!({"title": task.title}),
-        )
-        .await?;
         Ok(task)
     }
 
@@ -362,7 +459,7 @@ impl Services {
         workspace_id: &str,
         query: &TaskQuery,
     ) -> Result<TaskPage> {
-        self.membership(caller, workspace_id).await?;
+        let (_, version) = self.membership_version(caller, workspace_id).await?;
         let limit = query.limit.unwrap_or(50);
         if !(1..=100).contains(&limit) {
             return Err(field_error("limit", "must be 1 to 100"));
@@ -418,38 +515,56 @@ impl Services {
                 filters.push_str(clause);
             }
         }
-        let rank = if order.starts_with("priority_rank") {
-            ", (IF priority = 'urgent' { 3 } ELSE IF priority = 'high' { 2 } ELSE IF priority = 'medium' { 1 } ELSE { 0 }) AS priority_rank"
-        } else {
-            ""
+        // Every change to the workspace bumps its version in the change's own transaction, and
+        // the page is read after the version: a page cached under version v holds every change
+        // up to v (or later), so a reader who saw v is never served older data.
+        let key = ListKey {
+            workspace_id: workspace_id.to_owned(),
+            version,
+            query: format!("{query:?}"),
         };
-        let mut res = self
-            .database()
-            .client()
-            .query(format!(
-                // Sort and cut the page first, then shape only the rows of the page.
-                "SELECT {TASK_FIELDS} FROM (SELECT *{rank} FROM task WHERE workspace = type::record('workspace', $ws){filters} \
-                 ORDER BY {order} LIMIT $limit START $offset)"
-            ))
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("status", query.status.clone()))
-            .bind(("priority", query.priority.clone()))
-            .bind(("assignee", query.assignee.clone()))
-            .bind(("label", query.label.clone()))
-            .bind(("q", q))
-            .bind(("due_before", due_before))
-            .bind(("due_after", due_after))
-            .bind(("limit", i64::from(limit) + 1))
-            .bind(("offset", offset as i64))
-            .await?
-            .check()?;
-        let mut rows: Vec<TaskRow> = res.take(0)?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        Ok(TaskPage {
-            next_cursor: more.then(|| format!("o{}", offset + u64::from(limit))),
-            items: rows.into_iter().map(TaskRow::view).collect(),
-        })
+        // One load per key at a time: concurrent readers of a page that is not cached yet (after
+        // a change, say) wait for the first one instead of all running the query.
+        let page = self
+            .list_cache()
+            .0
+            .get_or_insert_async(&key, async {
+                let rank = if order.starts_with("priority_rank") {
+                    ", (IF priority = 'urgent' { 3 } ELSE IF priority = 'high' { 2 } ELSE IF priority = 'medium' { 1 } ELSE { 0 }) AS priority_rank"
+                } else {
+                    ""
+                };
+                let mut res = self
+                    .database()
+                    .client()
+                    .query(format!(
+                        // Sort and cut the page first, then shape only the rows of the page.
+                        "SELECT {TASK_FIELDS} FROM (SELECT *{rank} FROM task WHERE workspace = type::record('workspace', $ws){filters} \
+                         ORDER BY {order} LIMIT $limit START $offset)"
+                    ))
+                    .bind(("ws", workspace_id.to_owned()))
+                    .bind(("status", query.status.clone()))
+                    .bind(("priority", query.priority.clone()))
+                    .bind(("assignee", query.assignee.clone()))
+                    .bind(("label", query.label.clone()))
+                    .bind(("q", q))
+                    .bind(("due_before", due_before))
+                    .bind(("due_after", due_after))
+                    .bind(("limit", i64::from(limit) + 1))
+                    .bind(("offset", offset as i64))
+                    .await?
+                    .check()?;
+                let mut rows: Vec<TaskRow> = res.take(0)?;
+                let more = rows.len() > limit as usize;
+                rows.truncate(limit as usize);
+                let page = TaskPage {
+                    next_cursor: more.then(|| format!("o{}", offset + u64::from(limit))),
+                    items: rows.into_iter().map(TaskRow::view).collect(),
+                };
+                Ok::<_, Error>(Arc::new(page))
+            })
+            .await?;
+        Ok(page.as_ref().clone())
     }
 
     /// Applies a patch if `version` is current (409 `version_conflict` otherwise).
@@ -490,13 +605,6 @@ impl Services {
             None => None,
         };
         let status_changed = req.status.as_ref().filter(|s| **s != row.status).cloned();
-        let position = match &status_changed {
-            Some(s) => Some(
-                position::between(self.last_position(&ws.id, s).await?.as_deref(), None)
-                    .ok_or_else(|| Error::Internal("no position after the last card".into()))?,
-            ),
-            None => None,
-        };
         let completed = status_changed
             .as_ref()
             .map(|s| category_of(&ws, s) == Some(ColumnCategory::Done));
@@ -519,58 +627,87 @@ impl Services {
             }
         }
 
-        let mut res = self
-            .database()
-            .client()
-            .query(
-                "UPDATE type::record('task', $id) SET \
-                   title = IF $title = NONE { title } ELSE { $title }, \
-                   description = IF $description = NONE { description } ELSE { $description }, \
-                   status = IF $status = NONE { status } ELSE { $status }, \
-                   position = IF $position = NONE { position } ELSE { $position }, \
-                   priority = IF $priority = NONE { priority } ELSE { $priority }, \
-                   labels = IF $labels = NONE { labels } ELSE { $labels }, \
-                   assignee_ids = IF $assignees = NONE { assignee_ids } ELSE { $assignees }, \
-                   due_at = IF $set_due { IF $due = NONE { NONE } ELSE { <datetime> $due } } ELSE { due_at }, \
-                   start_at = IF $set_start { IF $start = NONE { NONE } ELSE { <datetime> $start } } ELSE { start_at }, \
-                   checklist = IF $checklist = NONE { checklist } ELSE { $checklist }, \
-                   recurrence_json = IF $set_recurrence { $recurrence } ELSE { recurrence_json }, \
-                   completed_at = IF $completed = NONE { completed_at } ELSE IF $completed { time::now() } ELSE { NONE }, \
-                   version = version + 1, updated_at = time::now() \
-                 WHERE version = $version RETURN VALUE record::id(id)",
-            )
-            .bind(("id", task_id.to_owned()))
-            .bind(("title", title))
-            .bind(("description", req.description.clone()))
-            .bind(("status", status_changed.clone()))
-            .bind(("position", position))
-            .bind(("priority", req.priority.map(Priority::as_str)))
-            .bind(("labels", labels))
-            .bind(("assignees", assignees))
-            .bind(("set_due", due.is_some()))
-            .bind(("due", due.flatten()))
-            .bind(("set_start", start.is_some()))
-            .bind(("start", start.flatten()))
-            .bind(("checklist", req.checklist.as_deref().map(checklist_rows)))
-            .bind(("set_recurrence", req.recurrence.is_some()))
-            .bind(("recurrence", req.recurrence.clone().flatten().map(|r| serde_json::to_string(&r).unwrap_or_default())))
-            .bind(("completed", completed))
-            .bind(("version", req.version))
-            .await?
-            .check()?;
-        let updated: Vec<String> = res.take(0)?;
-        if updated.is_empty() {
-            return Err(Error::client(
-                ErrorCode::VersionConflict,
-                format!("Someone changed this task since you loaded it (you have version {}, it is at {}). Reload to see their change.", req.version, row.version),
-            ));
-        }
         let kind = if status_changed.is_some() {
             "task.moved"
         } else {
             "task.updated"
         };
-        self.record_activity(caller, &ws.id, task_id, kind, serde_json::json!({"fields": changes.keys().collect::<Vec<_>>(), "from_status": row.status})).await?;
+        let mut attempt = 0;
+        let committed = loop {
+            attempt += 1;
+            let turn = self.change_turn(&ws.id).await;
+            let slot = match &status_changed {
+                Some(s) => Some(self.append_slot(&ws.id, s, task_id).await?),
+                None => None,
+            };
+            let position = slot.as_ref().map(Slot::position).transpose()?;
+            let guard = slot.as_ref().map(Slot::guard).unwrap_or_default();
+            let activity = Activity {
+                task_id,
+                kind,
+                data: serde_json::json!({"fields": changes.keys().collect::<Vec<_>>(), "from_status": row.status}),
+            };
+            let result = self
+            .commit_change_in_turn(
+                &turn,
+                caller,
+                &ws.id,
+                &format!("{guard}LET $updated = (UPDATE type::record('task', $id) SET \
+                   title = IF $title = NONE {{ title }} ELSE {{ $title }}, \
+                   description = IF $description = NONE {{ description }} ELSE {{ $description }}, \
+                   status = IF $status = NONE {{ status }} ELSE {{ $status }}, \
+                   position = IF $position = NONE {{ position }} ELSE {{ $position }}, \
+                   priority = IF $priority = NONE {{ priority }} ELSE {{ $priority }}, \
+                   labels = IF $labels = NONE {{ labels }} ELSE {{ $labels }}, \
+                   assignee_ids = IF $assignees = NONE {{ assignee_ids }} ELSE {{ $assignees }}, \
+                   due_at = IF $set_due {{ IF $due = NONE {{ NONE }} ELSE {{ <datetime> $due }} }} ELSE {{ due_at }}, \
+                   start_at = IF $set_start {{ IF $start = NONE {{ NONE }} ELSE {{ <datetime> $start }} }} ELSE {{ start_at }}, \
+                   checklist = IF $checklist = NONE {{ checklist }} ELSE {{ $checklist }}, \
+                   recurrence_json = IF $set_recurrence {{ $recurrence }} ELSE {{ recurrence_json }}, \
+                   completed_at = IF $completed = NONE {{ completed_at }} ELSE IF $completed {{ time::now() }} ELSE {{ NONE }}, \
+                   version = version + 1, updated_at = time::now() \
+                 WHERE version = $version RETURN VALUE version);\
+                 IF array::len($updated) = 0 {{ THROW 'tm:version_conflict' }};"),
+                Some(activity),
+                |q| {
+                    let q = match &slot {
+                        Some(slot) => slot.bind(q),
+                        None => q,
+                    };
+                    q.bind(("id", task_id.to_owned()))
+                        .bind(("title", title.clone()))
+                        .bind(("description", req.description.clone()))
+                        .bind(("status", status_changed.clone()))
+                        .bind(("position", position.clone()))
+                        .bind(("priority", req.priority.map(Priority::as_str)))
+                        .bind(("labels", labels.clone()))
+                        .bind(("assignees", assignees.clone()))
+                        .bind(("set_due", due.is_some()))
+                        .bind(("due", due.clone().flatten()))
+                        .bind(("set_start", start.is_some()))
+                        .bind(("start", start.clone().flatten()))
+                        .bind(("checklist", req.checklist.as_deref().map(checklist_rows)))
+                        .bind(("set_recurrence", req.recurrence.is_some()))
+                        .bind(("recurrence", req.recurrence.clone().flatten().map(|r| serde_json::to_string(&r).unwrap_or_default())))
+                        .bind(("completed", completed))
+                        .bind(("version", req.version))
+                },
+            )
+            .await;
+            match result {
+                Err(e) if slot_taken(&e) && attempt < SLOT_ATTEMPTS => continue,
+                other => break other,
+            }
+        };
+        if let Err(Error::Aborted(reason)) = &committed {
+            if reason == "version_conflict" {
+                return Err(Error::client(
+                    ErrorCode::VersionConflict,
+                    format!("Someone changed this task since you loaded it (you have version {}, it is at {}). Reload to see their change.", req.version, row.version),
+                ));
+            }
+        }
+        committed?;
         let task = self.get_task(caller, task_id).await?;
         let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
         if completed == Some(true) && !was_done {
@@ -610,54 +747,47 @@ impl Services {
                 "before_id",
             )
             .await?;
-        // One neighbour named: the card goes right next to it, so the other side is that
-        // neighbour's own neighbour in the column (the moving card itself does not count).
-        let (above, below) = match (above, below) {
-            (None, None) => (
-                self.last_position(&ws.id, &req.status)
-                    .await?
-                    .filter(|p| *p != row.position),
-                None,
-            ),
-            (Some(a), None) => {
-                let next = self
-                    .adjacent_position(&ws.id, &req.status, task_id, &a, false)
-                    .await?;
-                (Some(a), next)
-            }
-            (None, Some(b)) => {
-                let prev = self
-                    .adjacent_position(&ws.id, &req.status, task_id, &b, true)
-                    .await?;
-                (prev, Some(b))
-            }
-            both => both,
-        };
-        let position = position::between(above.as_deref(), below.as_deref())
-            .ok_or_else(|| field_error("before_id", "must come after after_id"))?;
         let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
         let done = category == ColumnCategory::Done;
-        self.database()
-            .client()
-            .query(
-                "UPDATE type::record('task', $id) SET status = $status, position = $position, version = version + 1, \
-                 updated_at = time::now(), completed_at = IF $done = $was_done { completed_at } ELSE IF $done { time::now() } ELSE { NONE }",
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let turn = self.change_turn(&ws.id).await;
+            let slot = self
+                .move_slot(&ws.id, &row, &req.status, above.clone(), below.clone())
+                .await?;
+            let position = slot
+                .position()
+                .map_err(|_| field_error("before_id", "must come after after_id"))?;
+            let activity = Activity {
+                task_id,
+                kind: "task.moved",
+                data: serde_json::json!({"from": row.status, "to": req.status}),
+            };
+            let result = self.commit_change_in_turn(
+                &turn,
+                caller,
+                &ws.id,
+                &format!("{}UPDATE type::record('task', $id) SET status = $status, position = $position, version = version + 1, \
+                 updated_at = time::now(), completed_at = IF $done = $was_done {{ completed_at }} ELSE IF $done {{ time::now() }} ELSE {{ NONE }};", slot.guard()),
+                Some(activity),
+                |q| {
+                    slot.bind(q).bind(("id", task_id.to_owned()))
+                        .bind(("status", req.status.clone()))
+                        .bind(("position", position.clone()))
+                        .bind(("done", done))
+                        .bind(("was_done", was_done))
+                },
             )
-            .bind(("id", task_id.to_owned()))
-            .bind(("status", req.status.clone()))
-            .bind(("position", position))
-            .bind(("done", done))
-            .bind(("was_done", was_done))
-            .await?
-            .check()?;
-        self.record_activity(
-            caller,
-            &ws.id,
-            task_id,
-            "task.moved",
-            serde_json::json!({"from": row.status, "to": req.status}),
-        )
-        .await?;
+            .await;
+            match result {
+                Err(e) if slot_taken(&e) && attempt < SLOT_ATTEMPTS => continue,
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
         let task = self.get_task(caller, task_id).await?;
         if done && !was_done {
             self.create_next_occurrence(caller, &ws, &task).await?;
@@ -721,6 +851,45 @@ impl Services {
         Ok(())
     }
 
+    /// The neighbours a moving card goes between. One neighbour named: the card goes right next
+    /// to it, so the other side is that neighbour's own neighbour in the column (the moving card
+    /// itself does not count). None named: after the column's last card.
+    async fn move_slot(
+        &self,
+        workspace_id: &str,
+        row: &TaskRow,
+        status: &str,
+        above: Option<String>,
+        below: Option<String>,
+    ) -> Result<Slot> {
+        let (above, below) = match (above, below) {
+            (None, None) => (
+                self.last_position_except(workspace_id, status, &row.id)
+                    .await?,
+                None,
+            ),
+            (Some(a), None) => {
+                let next = self
+                    .adjacent_position(workspace_id, status, &row.id, &a, false)
+                    .await?;
+                (Some(a), next)
+            }
+            (None, Some(b)) => {
+                let prev = self
+                    .adjacent_position(workspace_id, status, &row.id, &b, true)
+                    .await?;
+                (prev, Some(b))
+            }
+            both => both,
+        };
+        Ok(Slot {
+            status: status.to_owned(),
+            above,
+            below,
+            moving: row.id.clone(),
+        })
+    }
+
     /// The position of a named neighbour card, which must be in the target column.
     /// The position of the card just before (`before = true`) or just after `position` in a
     /// column, leaving out the card being moved.
@@ -774,26 +943,21 @@ impl Services {
         caller.require_write()?;
         let (row, ws) = self.task_for(caller, task_id).await?;
         require_editor(&ws, "deleting tasks")?;
-        self.database()
-            .client()
-            .query(
-                "BEGIN TRANSACTION;\
-                 DELETE comment WHERE task = type::record('task', $id);\
-                 DELETE type::record('task', $id);\
-                 COMMIT TRANSACTION;",
-            )
-            .bind(("id", task_id.to_owned()))
-            .await?
-            .check()?;
-        self.purge_attachments("task", task_id).await?;
-        self.record_activity(
+        let activity = Activity {
+            task_id,
+            kind: "task.deleted",
+            data: serde_json::json!({"title": row.title}),
+        };
+        self.commit_change(
             caller,
             &ws.id,
-            task_id,
-            "task.deleted",
-            serde_json::json!({"title": row.title}),
+            "DELETE comment WHERE task = type::record('task', $id);\
+             DELETE type::record('task', $id);",
+            Some(activity),
+            |q| q.bind(("id", task_id.to_owned())),
         )
         .await?;
+        self.purge_attachments("task", task_id).await?;
         Ok(())
     }
 
@@ -862,31 +1026,33 @@ impl Services {
         }
         let body = parse_comment(&req.body).map_err(|why| field_error("body", why))?;
         let id = new_id();
-        self.database()
-            .client()
-            .query(
-                "CREATE type::record('comment', $id) SET task = type::record('task', $task), \
-                 workspace = type::record('workspace', $ws), author = type::record('user', $uid), body = $body",
-            )
-            .bind(("id", id.clone()))
-            .bind(("task", task_id.to_owned()))
-            .bind(("ws", ws.id.clone()))
-            .bind(("uid", caller.user_id.clone()))
-            .bind(("body", body))
-            .await?
-            .check()?;
-        self.record_activity(
-            caller,
-            &ws.id,
+        let activity = Activity {
             task_id,
-            "comment.created",
-            serde_json::json!({"comment_id": id}),
-        )
-        .await?;
-        let comments = self.list_comments(caller, task_id).await?;
-        comments
+            kind: "comment.created",
+            data: serde_json::json!({"comment_id": id}),
+        };
+        let mut committed = self
+            .commit_change(
+                caller,
+                &ws.id,
+                "CREATE type::record('comment', $id) SET task = type::record('task', $task), \
+                 workspace = type::record('workspace', $ws), author = type::record('user', $uid), body = $body \
+                 RETURN record::id(id) AS id, record::id(task) AS task_id, record::id(author) AS author_id, body, \
+                 <string> created_at AS created_at;",
+                Some(activity),
+                |q| {
+                    q.bind(("id", id.clone()))
+                        .bind(("task", task_id.to_owned()))
+                        .bind(("uid", caller.user_id.clone()))
+                        .bind(("body", body.clone()))
+                },
+            )
+            .await?;
+        let created: Vec<CommentRow> = committed.rows(0)?;
+        created
             .into_iter()
-            .find(|c| c.id == id)
+            .next()
+            .map(CommentRow::view)
             .ok_or_else(|| Error::Internal("created comment vanished".into()))
     }
 }

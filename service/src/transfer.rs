@@ -143,7 +143,7 @@ fn split_list(cell: &str) -> Vec<String> {
         .collect()
 }
 
-#[derive(Debug, SurrealValue)]
+#[derive(Clone, Debug, SurrealValue)]
 struct NewTask {
     id: String,
     title: String,
@@ -161,7 +161,7 @@ struct NewTask {
     completed_at: Option<String>,
 }
 
-#[derive(Debug, SurrealValue)]
+#[derive(Clone, Debug, SurrealValue)]
 struct NewComment {
     task: String,
     author: String,
@@ -533,11 +533,10 @@ impl Services {
             .transpose()
             .map_err(|e| Error::Internal(format!("columns: {e}")))?;
         let summary = serde_json::json!({"imported": report.imported}).to_string();
-        self.database()
-            .client()
-            .query(
-                "BEGIN TRANSACTION;\
-                 IF $columns != NONE { UPDATE type::record('workspace', $ws) SET columns = $columns, updated_at = time::now() };\
+        self.commit_change(
+            caller,
+            workspace_id,
+            "                 IF $columns != NONE { UPDATE type::record('workspace', $ws) SET columns = $columns, updated_at = time::now() };\
                  FOR $t IN $tasks {\
                    CREATE type::record('task', $t.id) SET workspace = type::record('workspace', $ws), title = $t.title, \
                    description = $t.description, status = $t.status, priority = $t.priority, labels = $t.labels, \
@@ -554,16 +553,17 @@ impl Services {
                    author = type::record('user', $c.author), body = $c.body, \
                    created_at = IF $c.created_at = NONE { time::now() } ELSE { <datetime> $c.created_at };\
                  };\
-                 COMMIT TRANSACTION;",
-            )
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("uid", caller.user_id.clone()))
-            .bind(("columns", column_rows))
-            .bind(("tasks", new_tasks))
-            .bind(("comments", new_comments))
-            .bind(("summary", summary))
-            .await?
-            .check()?;
+                 ",
+            None,
+            |q| {
+                q.bind(("uid", caller.user_id.clone()))
+                    .bind(("columns", column_rows.clone()))
+                    .bind(("tasks", new_tasks.clone()))
+                    .bind(("comments", new_comments.clone()))
+                    .bind(("summary", summary.clone()))
+            },
+        )
+        .await?;
         Ok(report)
     }
 }

@@ -72,7 +72,7 @@ impl WorkspaceRow {
     }
 }
 
-#[derive(Debug, SurrealValue)]
+#[derive(Clone, Debug, SurrealValue)]
 struct ColumnMove {
     id: String,
     status: String,
@@ -136,6 +136,35 @@ impl Services {
             .first()
             .and_then(|r| Role::parse(r))
             .ok_or_else(|| Error::not_found("Workspace"))
+    }
+
+    /// The caller's role and the workspace's current version; `not_found` for non-members.
+    ///
+    /// One point read of the version per call; the role comes from a cache keyed by
+    /// (workspace, user, version). Every membership change bumps the version in its own
+    /// transaction and the role is read after the version, so a cached role is never older than
+    /// the version it is filed under. Only roles are cached, never "not a member".
+    pub(crate) async fn membership_version(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+    ) -> Result<(Role, i64)> {
+        let mut res = self
+            .database()
+            .client()
+            .query("SELECT VALUE version FROM ONLY type::record('workspace', $ws)")
+            .bind(("ws", workspace_id.to_owned()))
+            .await?
+            .check()?;
+        let version: Option<i64> = res.take(0)?;
+        let version = version.ok_or_else(|| Error::not_found("Workspace"))?;
+        let key = (workspace_id.to_owned(), caller.user_id.clone(), version);
+        if let Some(role) = self.role_cache().get(&key) {
+            return Ok((role, version));
+        }
+        let role = self.membership(caller, workspace_id).await?;
+        self.role_cache().insert(key, role);
+        Ok((role, version))
     }
 
     async fn workspace_view(&self, caller: &Caller, workspace_id: &str) -> Result<WorkspaceView> {
@@ -246,25 +275,26 @@ impl Services {
         };
         let columns: Option<Vec<ColumnRow>> =
             columns.map(|c| c.iter().map(ColumnRow::from_domain).collect());
-        self.database()
-            .client()
-            .query(
-                "UPDATE type::record('workspace', $ws) SET \
-                   name = IF $name = NONE { name } ELSE { $name }, \
-                   columns = IF $columns = NONE { columns } ELSE { $columns }, \
-                   updated_at = time::now();\
-                 FOR $m IN $moves {\
-                   UPDATE type::record('task', $m.id) SET status = $m.status, position = $m.position, \
-                   version += 1, updated_at = time::now(), \
-                   completed_at = IF $m.done { IF completed_at = NONE { time::now() } ELSE { completed_at } } ELSE { NONE };\
-                 };",
-            )
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("name", name))
-            .bind(("columns", columns))
-            .bind(("moves", moves))
-            .await?
-            .check()?;
+        self.commit_change(
+            caller,
+            workspace_id,
+            "UPDATE type::record('workspace', $ws) SET \
+               name = IF $name = NONE { name } ELSE { $name }, \
+               columns = IF $columns = NONE { columns } ELSE { $columns }, \
+               updated_at = time::now();\
+             FOR $m IN $moves {\
+               UPDATE type::record('task', $m.id) SET status = $m.status, position = $m.position, \
+               version += 1, updated_at = time::now(), \
+               completed_at = IF $m.done { IF completed_at = NONE { time::now() } ELSE { completed_at } } ELSE { NONE };\
+             };",
+            None,
+            |q| {
+                q.bind(("name", name.clone()))
+                    .bind(("columns", columns.clone()))
+                    .bind(("moves", moves.clone()))
+            },
+        )
+        .await?;
         self.workspace_view(caller, workspace_id).await
     }
 
@@ -419,23 +449,23 @@ impl Services {
             ));
         }
         let result = self
-            .database()
-            .client()
-            .query("CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = $role")
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("uid", user.id.clone()))
-            .bind(("role", req.role.as_str()))
-            .await?
-            .check();
+            .commit_change(
+                caller,
+                workspace_id,
+                "CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = $role;",
+                None,
+                |q| q.bind(("uid", user.id.clone())).bind(("role", req.role.as_str())),
+            )
+            .await;
         if let Err(e) = result {
-            if e.to_string().contains("member_unique") {
+            if e.chain().contains("member_unique") {
                 return Err(Error::validation(
                     [("email".to_owned(), "is already a member".to_owned())]
                         .into_iter()
                         .collect(),
                 ));
             }
-            return Err(e.into());
+            return Err(e);
         }
         Ok(MemberView {
             user_id: user.id,
@@ -467,14 +497,17 @@ impl Services {
         {
             return Err(one_owner_needed());
         }
-        self.database()
-            .client()
-            .query("UPDATE member SET role = $role WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid)")
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("uid", user_id.to_owned()))
-            .bind(("role", req.role.as_str()))
-            .await?
-            .check()?;
+        // Checked again inside the transaction: two owners demoting each other at once both
+        // bump the workspace's version, so one of them retries and sees the other's change.
+        self.commit_change(
+            caller,
+            workspace_id,
+            &format!("UPDATE member SET role = $role WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid);{LAST_OWNER_GUARD}"),
+            None,
+            |q| q.bind(("uid", user_id.to_owned())).bind(("role", req.role.as_str())),
+        )
+        .await
+        .map_err(last_owner_error)?;
         Ok(MemberView {
             role: req.role,
             ..member
@@ -501,13 +534,25 @@ impl Services {
         if member.role == Role::Owner && self.owner_count(workspace_id).await? <= 1 {
             return Err(one_owner_needed());
         }
-        self.database()
-            .client()
-            .query("DELETE member WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid)")
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("uid", user_id.to_owned()))
-            .await?
-            .check()?;
+        self.commit_change(
+            caller,
+            workspace_id,
+            &format!("DELETE member WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid);{LAST_OWNER_GUARD}"),
+            None,
+            |q| q.bind(("uid", user_id.to_owned())),
+        )
+        .await
+        .map_err(last_owner_error)?;
         Ok(())
+    }
+}
+
+/// Aborts a member change that would leave the workspace without an owner.
+const LAST_OWNER_GUARD: &str = "IF count(SELECT VALUE id FROM member WHERE workspace = type::record('workspace', $ws) AND role = 'owner') = 0 { THROW 'tm:last_owner' };";
+
+fn last_owner_error(e: Error) -> Error {
+    match e {
+        Error::Aborted(reason) if reason == "last_owner" => one_owner_needed(),
+        other => other,
     }
 }

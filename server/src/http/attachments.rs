@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::task::AttachmentView;
-use domain::ErrorCode;
-use serde_json::{json, Value};
+use domain::{ErrorBody, ErrorCode};
+use serde_json::Value;
 use service::Services;
 
 use super::error::{HttpError, HttpResult};
+use super::openapi::{whole_list, AttachmentList, Unavailable};
 use super::session::Authenticated;
 use crate::state::AppState;
 
@@ -36,13 +37,27 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/{id}", get(download).delete(remove))
 }
 
+/// Files attached to a task, oldest first (any member).
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}/attachments",
+    operation_id = "listAttachments",
+    tag = "attachments",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "List.", body = AttachmentList),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+    )
+)]
 async fn list(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> HttpResult<Json<Value>> {
     let items = services.list_attachments(&caller, &id).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(whole_list::<AttachmentList>(items))
 }
 
 fn multipart_error(e: &axum::extract::multipart::MultipartError) -> HttpError {
@@ -56,6 +71,43 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> HttpError {
     }
 }
 
+/// The upload form: `multipart/form-data` with the file in a field named `file`; other fields are
+/// ignored.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct AttachmentUpload {
+    /// The file; its part's filename becomes the attachment's filename.
+    #[schema(value_type = String, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+}
+
+/// Attach a file to a task (editor or owner): multipart/form-data with the file in a field named `file`.
+///
+/// The bytes stream to storage; nothing is buffered whole. The content type is sniffed from the
+/// first bytes, never taken from the client. Files may be at most TM_MAX_ATTACHMENT_BYTES bytes
+/// (default 10485760, 10 MiB); over that, 413 and nothing is kept. Other form fields are ignored.
+/// The file name is reduced to its last path component without control characters or quotes, at
+/// most 200 characters (`file` when nothing is left). Records an attachment.added activity.
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/attachments",
+    operation_id = "uploadAttachment",
+    tag = "attachments",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Attached.", body = AttachmentView),
+        (status = 400, description = "malformed_request: the multipart body could not be read, or the upload was cut short", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: viewer or commenter, or a read-only token", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+        (status = 413, description = "payload_too_large: the file is over the limit (TM_MAX_ATTACHMENT_BYTES, default 10 MiB); nothing is kept", body = ErrorBody),
+        (status = 415, description = "unsupported_media_type: the body is not multipart/form-data", body = ErrorBody),
+        (status = 422, description = "validation_failed: fields.file (no field named file)", body = ErrorBody),
+        (status = 503, response = Unavailable),
+    )
+)]
 async fn upload(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -128,6 +180,33 @@ fn content_disposition(kind: &str, filename: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
+/// The bytes of an attachment (any member of its workspace).
+///
+/// Content-Type is the type sniffed on upload. PNG, JPEG, GIF and WebP images are served inline;
+/// everything else (SVG and HTML included) as a download.
+#[utoipa::path(
+    get,
+    path = "/attachments/{id}",
+    operation_id = "downloadAttachment",
+    tag = "attachments",
+    params(("id" = String, Path, description = "The attachment id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "The file's bytes; the media type is the attachment's content_type.",
+            content(("*/*")),
+            headers(
+                ("Content-Type" = String, description = "The attachment's content_type."),
+                ("Content-Length" = u64, description = "The size in bytes."),
+                ("Content-Disposition" = String, description = "inline for image/png, image/jpeg, image/gif and image/webp, attachment otherwise; with filename (an ASCII fallback) and filename* (UTF-8, RFC 5987)."),
+                ("X-Content-Type-Options" = String, description = "Always nosniff."),
+                ("Cache-Control" = String, description = "private, max-age=3600"),
+                ("Content-Security-Policy" = String, description = "default-src 'none'; sandbox"),
+            )),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also when the caller is not a member of the attachment's workspace)", body = ErrorBody),
+        (status = 503, response = Unavailable),
+    )
+)]
 async fn download(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -163,6 +242,21 @@ async fn download(
     Ok(response)
 }
 
+/// Delete an attachment and its stored bytes (editor or owner).
+#[utoipa::path(
+    delete,
+    path = "/attachments/{id}",
+    operation_id = "deleteAttachment",
+    tag = "attachments",
+    params(("id" = String, Path, description = "The attachment id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: viewer or commenter, or a read-only token", body = ErrorBody),
+        (status = 404, description = "not_found (also when the caller is not a member of the attachment's workspace)", body = ErrorBody),
+    )
+)]
 async fn remove(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,

@@ -7,14 +7,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use domain::account::{
-    AuthResponse, ChangePasswordRequest, CreateTokenRequest, LoginRequest, RegisterRequest,
-    TokenResponse,
+    AuthResponse, ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginRequest,
+    RegisterRequest, TokenResponse,
 };
-use domain::ErrorCode;
+use domain::{ErrorBody, ErrorCode};
 use serde_json::json;
 use service::{IssuedSession, Services};
 
 use super::error::{ApiJson, HttpError, HttpResult};
+use super::openapi::{
+    whole_list, ApiTokenList, CrossSite, Forbidden, MalformedRequest, MeResponse, NotFound,
+    PayloadTooLarge, ReadOnlyToken, SessionEnded, SessionList, Unauthenticated,
+    UnsupportedMediaType,
+};
 use super::session::{
     cookie, Authenticated, Client, CookiePolicy, MaybeAuthenticated, REFRESH_COOKIE,
 };
@@ -59,6 +64,23 @@ fn auth_body(issued: &IssuedSession) -> Json<AuthResponse> {
     })
 }
 
+/// Create an account and sign in.
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    operation_id = "register",
+    tag = "accounts",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created and signed in.", body = AuthResponse,
+            headers(("Set-Cookie" = String, description = "tm_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Secure when the public URL is https."))),
+        (status = 400, response = MalformedRequest),
+        (status = 409, description = "email_taken: an account with this email already exists.", body = ErrorBody),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "validation_failed: fields names each bad field (email, password, name).", body = ErrorBody),
+    )
+)]
 async fn register(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -73,6 +95,22 @@ async fn register(
     ))
 }
 
+/// Sign in with email and password.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    operation_id = "login",
+    tag = "accounts",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in.", body = AuthResponse,
+            headers(("Set-Cookie" = String, description = "tm_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Secure when the public URL is https."))),
+        (status = 400, response = MalformedRequest),
+        (status = 401, description = "invalid_credentials: the same answer for an unknown email and a wrong password.", body = ErrorBody),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 async fn login(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -87,6 +125,24 @@ async fn login(
     ))
 }
 
+/// Exchange the tm_refresh cookie for a new access token; the refresh token is rotated.
+///
+/// Takes no body: the refresh token is read from the tm_refresh cookie. Each refresh token can be
+/// used once; presenting an already-rotated refresh token revokes the whole token family (every
+/// session descended from the same sign-in).
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    operation_id = "refresh",
+    tag = "accounts",
+    security(("refreshCookie" = [])),
+    responses(
+        (status = 200, description = "A new access token; the Set-Cookie header carries the rotated refresh token.", body = TokenResponse,
+            headers(("Set-Cookie" = String, description = "tm_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/v1/auth; Secure when the public URL is https."))),
+        (status = 401, response = SessionEnded),
+        (status = 403, response = CrossSite),
+    )
+)]
 async fn refresh(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -137,7 +193,23 @@ async fn renew_cookies(
     Ok(cookies.browser_session(&issued))
 }
 
-/// `POST /auth/renew`: the hydrated app renews its cookies before the access token expires.
+/// The hydrated browser app renews its session cookies before the access token expires.
+///
+/// The refresh cookie is rotated, as with `POST /auth/refresh`, and the access and hint cookies
+/// are set again.
+#[utoipa::path(
+    post,
+    path = "/auth/renew",
+    operation_id = "renewBrowser",
+    tag = "accounts",
+    security(("refreshCookie" = [])),
+    responses(
+        (status = 204, description = "Cookies renewed.",
+            headers(("Set-Cookie" = String, description = "tm_refresh (HttpOnly, SameSite=Strict, Path=/api/v1/auth), tm_access (the access token: HttpOnly, SameSite=Lax, Path=/, expires with the token) and tm_session (a hint that a session exists: SameSite=Lax, Path=/)."))),
+        (status = 401, response = SessionEnded),
+        (status = 403, response = CrossSite),
+    )
+)]
 async fn renew_browser(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -155,17 +227,43 @@ async fn renew_browser(
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Next {
+    /// A local path (starting with a single /) to go back to; anything else redirects to /.
     next: Option<String>,
     /// Set by the retry page: a second attempt without the cookie gives up (and clears).
     #[serde(default)]
     retry: bool,
 }
 
-/// `GET /auth/renew?next=/path`: a page load found the access cookie expired but the session
-/// hint present; renew (or clear) the cookies and go back, so the page renders signed in with
-/// no flash of signed-out content.
+/// Browser page loads: renew the session cookies, then redirect (303) to the local path in `next`.
+///
+/// A page load found the access cookie expired but the session hint present: the refresh cookie
+/// is rotated and fresh access and hint cookies are set, so the page renders signed in with no
+/// flash of signed-out content. On failure the cookies are cleared and the redirect still
+/// happens. A navigation that started on another site does not carry the SameSite=Strict refresh
+/// cookie: without it (and without `retry`), the answer is a small page that asks again from
+/// this origin, with `retry=true`.
+#[utoipa::path(
+    get,
+    path = "/auth/renew",
+    operation_id = "renewRedirect",
+    tag = "accounts",
+    params(Next),
+    security((), ("refreshCookie" = [])),
+    responses(
+        (status = 303, description = "Back to `next`, cookies renewed or cleared.",
+            headers(
+                ("Location" = String, description = "`next`, or / when it is not a local path."),
+                ("Set-Cookie" = String, description = "The renewed tm_refresh, tm_access and tm_session cookies, or all three expired."),
+                ("Cache-Control" = String, description = "no-store"),
+            )),
+        (status = 200, description = "No refresh cookie came with a first attempt: an HTML page that navigates (without script) to this endpoint again with retry=true.",
+            body = String, content_type = "text/html",
+            headers(("Cache-Control" = String, description = "no-store"))),
+    )
+)]
 async fn renew_redirect(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -231,6 +329,23 @@ pub fn is_local_path(path: &str) -> bool {
         && !path.chars().any(char::is_control)
 }
 
+/// Sign out: revoke the current session and clear the cookies.
+///
+/// Credentials are optional: the session named by the tm_refresh cookie, or by the caller's
+/// access token, is revoked. A bearer token that is present but invalid is still a 401.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    operation_id = "logout",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = []), ()),
+    responses(
+        (status = 204, description = "Signed out; the session cookies are cleared.",
+            headers(("Set-Cookie" = String, description = "Expires the session cookies tm_refresh, tm_access and tm_session."))),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = CrossSite),
+    )
+)]
 async fn logout(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -243,6 +358,18 @@ async fn logout(
     Ok(with_cookies(StatusCode::NO_CONTENT, cookies.cleared(), ()))
 }
 
+/// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/auth/me",
+    operation_id = "me",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "The caller's account.", body = MeResponse),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 async fn me(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -251,6 +378,20 @@ async fn me(
     Ok(Json(json!({ "user": user })))
 }
 
+/// Delete the account with its sessions and API tokens.
+#[utoipa::path(
+    delete,
+    path = "/auth/me",
+    operation_id = "deleteAccount",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 204, description = "Account deleted; the session cookies are cleared.",
+            headers(("Set-Cookie" = String, description = "Expires the session cookies tm_refresh, tm_access and tm_session."))),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = ReadOnlyToken),
+    )
+)]
 async fn delete_account(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -260,6 +401,24 @@ async fn delete_account(
     Ok(with_cookies(StatusCode::NO_CONTENT, cookies.cleared(), ()))
 }
 
+/// Change the password; every other session is signed out.
+#[utoipa::path(
+    post,
+    path = "/auth/password",
+    operation_id = "changePassword",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed; every other session is signed out."),
+        (status = 400, response = MalformedRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = ReadOnlyToken),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "validation_failed: fields.current_password (wrong current password) or fields.new_password (does not meet the rules).", body = ErrorBody),
+    )
+)]
 async fn change_password(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -269,14 +428,41 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The caller's active sessions.
+#[utoipa::path(
+    get,
+    path = "/auth/sessions",
+    operation_id = "listSessions",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "Active sessions; current marks the one making this request.", body = SessionList),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 async fn list_sessions(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
 ) -> HttpResult<Json<serde_json::Value>> {
     let items = services.list_sessions(&caller).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(whole_list::<SessionList>(items))
 }
 
+/// Revoke one of the caller's sessions.
+#[utoipa::path(
+    delete,
+    path = "/auth/sessions/{id}",
+    operation_id = "revokeSession",
+    tag = "accounts",
+    params(("id" = String, Path, description = "The session id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 204, description = "Session revoked."),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn revoke_session(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -286,6 +472,20 @@ async fn revoke_session(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Sign out everywhere: revoke every session of the caller.
+#[utoipa::path(
+    delete,
+    path = "/auth/sessions",
+    operation_id = "revokeAllSessions",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 204, description = "Every session revoked; the session cookies are cleared.",
+            headers(("Set-Cookie" = String, description = "Expires the session cookies tm_refresh, tm_access and tm_session."))),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    )
+)]
 async fn revoke_all_sessions(
     State(services): State<Services>,
     State(cookies): State<CookiePolicy>,
@@ -295,23 +495,68 @@ async fn revoke_all_sessions(
     Ok(with_cookies(StatusCode::NO_CONTENT, cookies.cleared(), ()))
 }
 
+/// Create a personal API token; the secret is shown once.
+#[utoipa::path(
+    post,
+    path = "/auth/tokens",
+    operation_id = "createToken",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body = CreateTokenRequest,
+    responses(
+        (status = 201, description = "Token created; token holds the secret, which is not shown again.", body = CreatedToken),
+        (status = 400, response = MalformedRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "validation_failed: fields names each bad field (name, scopes, expires_at).", body = ErrorBody),
+    )
+)]
 async fn create_token(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
     ApiJson(body): ApiJson<CreateTokenRequest>,
-) -> HttpResult<(StatusCode, Json<domain::account::CreatedToken>)> {
+) -> HttpResult<(StatusCode, Json<CreatedToken>)> {
     let created = services.create_api_token(&caller, &body).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// The caller's personal API tokens (never the secret).
+#[utoipa::path(
+    get,
+    path = "/auth/tokens",
+    operation_id = "listTokens",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "API tokens, without their secrets.", body = ApiTokenList),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 async fn list_tokens(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
 ) -> HttpResult<Json<serde_json::Value>> {
     let items = services.list_api_tokens(&caller).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(whole_list::<ApiTokenList>(items))
 }
 
+/// Delete (revoke) a personal API token.
+#[utoipa::path(
+    delete,
+    path = "/auth/tokens/{id}",
+    operation_id = "deleteToken",
+    tag = "accounts",
+    params(("id" = String, Path, description = "The API token id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 204, description = "Token deleted."),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn delete_token(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -321,23 +566,45 @@ async fn delete_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(serde::Deserialize)]
+/// Who forgot their password.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = PasswordResetRequest)]
 struct EmailBody {
     email: String,
 }
 
-#[derive(serde::Deserialize)]
+/// A new password, with the token from the reset mail.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = PasswordResetConfirmation)]
 struct ResetConfirmBody {
     token: String,
+    #[schema(min_length = 8, max_length = 128)]
     password: String,
 }
 
-#[derive(serde::Deserialize)]
+/// The token from the verification mail.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = EmailVerification)]
 struct TokenBody {
     token: String,
 }
 
-/// 202 whether or not the account exists: the answer never tells who has an account.
+/// Mail a single-use password-reset link (valid one hour).
+///
+/// Answers 202 whether or not the account exists: the answer never tells who has an account.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    operation_id = "requestPasswordReset",
+    tag = "accounts",
+    request_body = EmailBody,
+    responses(
+        (status = 202, description = "Accepted; a mail is sent if the account exists."),
+        (status = 400, response = MalformedRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 async fn request_password_reset(
     State(services): State<Services>,
     Client(client): Client,
@@ -349,6 +616,21 @@ async fn request_password_reset(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// Set a new password with the mailed token; every session of the account is signed out.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset/confirm",
+    operation_id = "confirmPasswordReset",
+    tag = "accounts",
+    request_body = ResetConfirmBody,
+    responses(
+        (status = 204, description = "Password changed."),
+        (status = 400, description = "invalid_token (unknown, used or expired) or malformed_request.", body = ErrorBody),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "validation_failed: fields.password.", body = ErrorBody),
+    )
+)]
 async fn confirm_password_reset(
     State(services): State<Services>,
     ApiJson(body): ApiJson<ResetConfirmBody>,
@@ -359,6 +641,20 @@ async fn confirm_password_reset(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Confirm the email address with the token mailed at sign-up (single use, valid three days).
+#[utoipa::path(
+    post,
+    path = "/auth/verify-email",
+    operation_id = "verifyEmail",
+    tag = "accounts",
+    request_body = TokenBody,
+    responses(
+        (status = 204, description = "Email confirmed."),
+        (status = 400, description = "invalid_token (unknown, used or expired) or malformed_request.", body = ErrorBody),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    )
+)]
 async fn verify_email(
     State(services): State<Services>,
     ApiJson(body): ApiJson<TokenBody>,

@@ -9,7 +9,14 @@ use service::Services;
 
 use crate::lifecycle::InFlight;
 
-/// `GET /api/v1/health`: the process answers.
+/// Liveness: the process answers.
+#[utoipa::path(
+    get,
+    path = "/health",
+    operation_id = "health",
+    tag = "service",
+    responses((status = 200, description = "Alive.", body = Liveness))
+)]
 pub async fn live(State(services): State<Services>) -> Json<Liveness> {
     Json(Liveness {
         status: "ok".to_owned(),
@@ -17,7 +24,19 @@ pub async fn live(State(services): State<Services>) -> Json<Liveness> {
     })
 }
 
-/// `GET /api/v1/health/ready`: 200 when this instance should get traffic, else 503, same shape.
+/// Readiness: the database answers, Redis (when configured) answers, and the instance is not draining.
+///
+/// 200 when this instance should get traffic, else 503 with the same shape. Never rate limited.
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    operation_id = "ready",
+    tag = "service",
+    responses(
+        (status = 200, description = "Ready for traffic.", body = Readiness),
+        (status = 503, description = "Not ready (same shape, status not_ready).", body = Readiness),
+    )
+)]
 pub async fn ready(State(services): State<Services>) -> (StatusCode, Json<Readiness>) {
     let readiness = services.readiness().await;
     let status = if readiness.is_ready() {

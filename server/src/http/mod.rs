@@ -6,7 +6,7 @@ mod attachments;
 mod auth;
 pub mod error;
 pub mod health;
-mod openapi;
+pub mod openapi;
 mod security;
 pub mod session;
 mod tasks;

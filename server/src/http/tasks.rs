@@ -7,13 +7,17 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::task::{
     CommentView, CreateCommentRequest, CreateTaskRequest, MoveTaskRequest, TaskView,
-    UpdateTaskRequest,
+    UpdateTaskRequest, WorkspaceStats,
 };
-use serde_json::{json, Value};
+use domain::ErrorBody;
+use serde_json::Value;
 use service::tasks::{TaskPage, TaskQuery};
 use service::Services;
 
 use super::error::{ApiJson, HttpError, HttpResult};
+use super::openapi::{
+    whole_list, ActivityList, CommentList, MalformedRequest, PayloadTooLarge, UnsupportedMediaType,
+};
 use super::session::Authenticated;
 use crate::state::AppState;
 
@@ -33,6 +37,22 @@ pub fn router() -> Router<AppState> {
         .route("/{id}/comments", get(comments).post(add_comment))
 }
 
+/// Tasks of a workspace, filtered, sorted and paged.
+#[utoipa::path(
+    get,
+    path = "/workspaces/{id}/tasks",
+    operation_id = "listTasks",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The workspace id."), TaskQuery),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "A page.", body = TaskPage),
+        (status = 400, description = "malformed_request (e.g. limit not a number)", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+        (status = 422, description = "validation_failed: fields.priority, fields.sort, fields.limit, fields.cursor, fields.due_before or fields.due_after", body = ErrorBody),
+    )
+)]
 async fn list(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -43,6 +63,26 @@ async fn list(
     Ok(Json(services.list_tasks(&caller, &id, &query).await?))
 }
 
+/// Create a task (editor or owner). Defaults: the first column, medium priority; appended at the end of its column.
+#[utoipa::path(
+    post,
+    path = "/workspaces/{id}/tasks",
+    operation_id = "createTask",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The workspace id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body = CreateTaskRequest,
+    responses(
+        (status = 201, description = "Created.", body = TaskView),
+        (status = 400, response = MalformedRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: viewer or commenter, or a read-only token", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+        (status = 422, description = "validation_failed: fields name each problem", body = ErrorBody),
+    )
+)]
 async fn create(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -55,6 +95,20 @@ async fn create(
     ))
 }
 
+/// One task.
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}",
+    operation_id = "getTask",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "The task.", body = TaskView),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+    )
+)]
 async fn read(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -63,6 +117,27 @@ async fn read(
     Ok(Json(services.get_task(&caller, &id).await?))
 }
 
+/// Change any fields; `version` must be the current one. `null` clears due_at, start_at or recurrence.
+#[utoipa::path(
+    patch,
+    path = "/tasks/{id}",
+    operation_id = "updateTask",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body = UpdateTaskRequest,
+    responses(
+        (status = 200, description = "Updated (version + 1).", body = TaskView),
+        (status = 400, response = MalformedRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: viewer or commenter, or a read-only token", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+        (status = 409, description = "version_conflict: someone changed the task since", body = ErrorBody),
+        (status = 422, description = "validation_failed: fields name each problem", body = ErrorBody),
+    )
+)]
 async fn update(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -72,6 +147,21 @@ async fn update(
     Ok(Json(services.update_task(&caller, &id, &body).await?))
 }
 
+/// Delete a task (editor or owner).
+#[utoipa::path(
+    delete,
+    path = "/tasks/{id}",
+    operation_id = "deleteTask",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: viewer or commenter, or a read-only token", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+    )
+)]
 async fn remove(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -81,6 +171,26 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Move into a column, between `after_id` (above) and `before_id` (below); neither: the end of the column.
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/move",
+    operation_id = "moveTask",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body = MoveTaskRequest,
+    responses(
+        (status = 200, description = "The task with its new status and position.", body = TaskView),
+        (status = 400, response = MalformedRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: viewer or commenter, or a read-only token", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+        (status = 422, description = "validation_failed: status, before_id or after_id", body = ErrorBody),
+    )
+)]
 async fn move_task(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -90,24 +200,72 @@ async fn move_task(
     Ok(Json(services.move_task(&caller, &id, &body).await?))
 }
 
+/// Every change of the task: who, what, when.
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}/activity",
+    operation_id = "taskActivity",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "Oldest first.", body = ActivityList),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+    )
+)]
 async fn activity(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> HttpResult<Json<Value>> {
     let items = services.task_activity(&caller, &id).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(whole_list::<ActivityList>(items))
 }
 
+/// Comments of a task, oldest first.
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}/comments",
+    operation_id = "listComments",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "List.", body = CommentList),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+    )
+)]
 async fn comments(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> HttpResult<Json<Value>> {
     let items = services.list_comments(&caller, &id).await?;
-    Ok(Json(json!({ "items": items, "next_cursor": null })))
+    Ok(whole_list::<CommentList>(items))
 }
 
+/// Comment on a task (commenter, editor or owner). Markdown, sanitised.
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/comments",
+    operation_id = "addComment",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body = CreateCommentRequest,
+    responses(
+        (status = 201, description = "Created.", body = CommentView),
+        (status = 400, response = MalformedRequest),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 403, description = "forbidden: viewer, or a read-only token", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+        (status = 422, description = "validation_failed: fields.body", body = ErrorBody),
+    )
+)]
 async fn add_comment(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
@@ -120,10 +278,24 @@ async fn add_comment(
     ))
 }
 
+/// Counts computed by the database.
+#[utoipa::path(
+    get,
+    path = "/workspaces/{id}/stats",
+    operation_id = "workspaceStats",
+    tag = "workspaces",
+    params(("id" = String, Path, description = "The workspace id.")),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "Stats.", body = WorkspaceStats),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+    )
+)]
 async fn stats(
     State(services): State<Services>,
     Authenticated(caller): Authenticated,
     Path(id): Path<String>,
-) -> HttpResult<Json<domain::task::WorkspaceStats>> {
+) -> HttpResult<Json<WorkspaceStats>> {
     Ok(Json(services.workspace_stats(&caller, &id).await?))
 }

@@ -50,15 +50,23 @@ async fn the_openapi_document_lists_what_the_router_serves() {
     let app = spawn_app().await;
     let res = app.get("/api/v1/openapi.json").await;
     assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let doc: Value = crate::helpers::json(res).await;
+    let generated: Value = serde_json::from_str(server::http::openapi::document_json()).unwrap();
+    assert_eq!(doc, generated, "the served document is the generated one");
     assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
     let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 30, "only {} paths documented", paths.len());
     for (path, operations) in paths {
-        for method in operations
+        for (method, operation) in operations
             .as_object()
             .unwrap()
-            .keys()
-            .filter(|k| *k != "parameters")
+            .iter()
+            .filter(|(k, _)| *k != "parameters")
         {
             let res = app
                 .client
@@ -69,16 +77,19 @@ async fn the_openapi_document_lists_what_the_router_serves() {
                 .send()
                 .await
                 .unwrap();
-            assert_ne!(
-                res.status(),
-                404,
-                "{method} {path} is documented but not served"
-            );
-            assert_ne!(
-                res.status(),
-                405,
-                "{method} {path} is documented but not served"
-            );
+            let status = res.status();
+            assert_ne!(status, 404, "{method} {path} is documented but not served");
+            assert_ne!(status, 405, "{method} {path} is documented but not served");
+            // An operation documented as needing credentials refuses a request without any.
+            let credentials_optional = operation["security"]
+                .as_array()
+                .is_none_or(|any_of| any_of.iter().any(|r| r.as_object().unwrap().is_empty()));
+            if !credentials_optional {
+                assert_eq!(
+                    status, 401,
+                    "{method} {path} is documented as needing credentials"
+                );
+            }
         }
     }
 }

@@ -665,3 +665,151 @@ async fn random_moves_through_the_api_keep_a_total_order() {
         }
     }
 }
+
+/// Every change bumps the workspace's version in its transaction; changes racing on one
+/// workspace conflict there and are retried, so none is lost and none fails.
+#[tokio::test]
+async fn concurrent_changes_to_one_workspace_all_land() {
+    let b = board().await;
+    let creates = (0..24).map(|i| b.create(json!({"title": format!("Race {i}")})));
+    let results = futures::future::join_all(creates).await;
+    for (status, body) in &results {
+        assert_eq!(*status, 201, "{body}");
+    }
+    let (_, page) = b.list("limit=100").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 24, "{page}");
+    // And concurrent moves of different cards into one column keep a total order.
+    let ids: Vec<String> = results
+        .iter()
+        .map(|(_, t)| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let moves = ids
+        .iter()
+        .take(12)
+        .map(|id| b.mv(id, json!({"status": "done"})));
+    for (status, body) in futures::future::join_all(moves).await {
+        assert_eq!(status, 200, "{body}");
+    }
+    let done = b.column("done").await;
+    assert_eq!(done.len(), 12, "{done:?}");
+    let (_, page) = b.list("status=done&limit=100").await;
+    let positions: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["position"].as_str().unwrap())
+        .collect();
+    let mut unique = positions.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), positions.len(), "two cards share a position");
+}
+
+/// Task lists are cached per workspace version: every kind of change shows in the next read.
+#[tokio::test]
+async fn cached_lists_show_every_change_at_once() {
+    let b = board().await;
+    let (_, task) = b.create(json!({"title": "Cached"})).await;
+    let id = task["id"].as_str().unwrap().to_owned();
+    let titles = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, page) = b.list("limit=50").await;
+    assert_eq!(titles(&page), ["Cached"]);
+    let (_, again) = b.list("limit=50").await;
+    assert_eq!(page, again, "the same read twice");
+
+    let (status, _) = b
+        .app
+        .call(
+            "PATCH",
+            &format!("/api/v1/tasks/{id}"),
+            &b.owner,
+            Some(json!({"title": "Renamed", "version": 1})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, page) = b.list("limit=50").await;
+    assert_eq!(titles(&page), ["Renamed"]);
+
+    b.mv(&id, json!({"status": "done"})).await;
+    let (_, page) = b.list("limit=50").await;
+    assert_eq!(page["items"][0]["status"], "done");
+
+    // The viewer reads the list (their role is now cached), then loses their membership.
+    let (status, _) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/tasks", b.ws),
+            &b.viewer,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, members) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/members", b.ws),
+            &b.owner,
+            None,
+        )
+        .await;
+    let viewer_id = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "viewer")
+        .map(|m| m["user_id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let (status, _) = b
+        .app
+        .call(
+            "DELETE",
+            &format!("/api/v1/workspaces/{}/members/{viewer_id}", b.ws),
+            &b.owner,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/tasks", b.ws),
+            &b.viewer,
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "a removed member still reads the list");
+
+    let (status, _) = b
+        .app
+        .call("DELETE", &format!("/api/v1/tasks/{id}"), &b.owner, None)
+        .await;
+    assert_eq!(status, 204);
+    let (_, page) = b.list("limit=50").await;
+    assert!(titles(&page).is_empty(), "{page}");
+}
+
+/// Moving a card to the end of the column it is already in keeps it there, last.
+#[tokio::test]
+async fn moving_a_card_to_the_end_of_its_own_column_keeps_it_last() {
+    let b = board().await;
+    let mut ids = Vec::new();
+    for title in ["A", "B", "C"] {
+        let (_, t) = b.create(json!({"title": title})).await;
+        ids.push(t["id"].as_str().unwrap().to_owned());
+    }
+    let (status, _) = b.mv(&ids[2], json!({"status": "todo"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(b.column("todo").await, ["A", "B", "C"]);
+    let (status, _) = b.mv(&ids[0], json!({"status": "todo"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(b.column("todo").await, ["B", "C", "A"]);
+}

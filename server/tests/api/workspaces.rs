@@ -297,3 +297,71 @@ async fn read_only_tokens_cannot_change_workspaces() {
         .await;
     assert_eq!(status, 200);
 }
+
+/// Two owners demoting each other at the same moment: the "last owner" rule is checked inside
+/// each change's transaction, so exactly one of them succeeds.
+#[tokio::test]
+async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
+    let app = spawn_app().await;
+    for round in 0..5 {
+        let a = app
+            .register(&format!("a{round}@example.com"), "a fine password")
+            .await
+            .access_token;
+        let b = app
+            .register(&format!("b{round}@example.com"), "a fine password")
+            .await
+            .access_token;
+        let (_, ws) = app
+            .call(
+                "POST",
+                "/api/v1/workspaces",
+                &a,
+                Some(json!({"name": "Two owners"})),
+            )
+            .await;
+        let members = format!("/api/v1/workspaces/{}/members", ws["id"].as_str().unwrap());
+        let (status, m) = app
+            .call(
+                "POST",
+                &members,
+                &a,
+                Some(json!({"email": format!("b{round}@example.com"), "role": "owner"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{m}");
+        let b_id = m["user_id"].as_str().unwrap().to_owned();
+        let (_, list) = app.call("GET", &members, &a, None).await;
+        let a_id = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["user_id"] != b_id.as_str())
+            .unwrap()["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let demote_b = format!("{members}/{b_id}");
+        let demote_a = format!("{members}/{a_id}");
+        let ((s1, _), (s2, _)) = tokio::join!(
+            app.call("PATCH", &demote_b, &a, Some(json!({"role": "viewer"}))),
+            app.call("PATCH", &demote_a, &b, Some(json!({"role": "viewer"}))),
+        );
+        let mut statuses = [s1, s2];
+        statuses.sort();
+        // One wins; the other is refused as the last owner, or (if it lost its own ownership
+        // first) as no longer allowed to manage members.
+        assert!(
+            statuses == [200, 403] || statuses == [200, 422],
+            "round {round}: {statuses:?}"
+        );
+        let (_, list) = app.call("GET", &members, &a, None).await;
+        let owners = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["role"] == "owner")
+            .count();
+        assert_eq!(owners, 1, "round {round}: {list}");
+    }
+}

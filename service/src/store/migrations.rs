@@ -182,6 +182,14 @@ DEFINE FIELD IF NOT EXISTS created_at ON saved_filter TYPE datetime DEFAULT time
 DEFINE INDEX IF NOT EXISTS saved_filter_owner ON saved_filter FIELDS user, workspace;
 "#,
     },
+    Migration {
+        version: 8,
+        name: "workspace version",
+        sql: r#"
+DEFINE FIELD IF NOT EXISTS version ON workspace TYPE int DEFAULT 0;
+UPDATE workspace SET version = 0 WHERE version = NONE;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).

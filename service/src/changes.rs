@@ -1,0 +1,184 @@
+//! Every change to what a workspace's members see commits in one transaction together with the
+//! workspace's next `version` and, for task changes, the task's activity entry.
+//!
+//! The version is strictly increasing per workspace and assigned by the database in the same
+//! transaction as the change, so:
+//! - readers may cache anything derived from a workspace under `(workspace, version)` and never
+//!   serve stale data (see `list_tasks`);
+//! - the realtime log can number its events without gaps or reordering.
+//!
+//! Concurrent changes to one workspace contend on its row: the storage engine detects the
+//! conflict at commit and the loser is retried here with jittered backoff.
+
+use std::time::Duration;
+
+use surrealdb::engine::any::Any;
+use surrealdb::method::Query;
+use surrealdb::types::SurrealValue;
+use surrealdb::IndexedResults;
+
+use crate::accounts::Caller;
+use crate::error::{Error, Result};
+use crate::services::Services;
+
+/// A task's history entry, written in the change's transaction.
+pub(crate) struct Activity<'a> {
+    pub task_id: &'a str,
+    pub kind: &'a str,
+    pub data: serde_json::Value,
+}
+
+/// The outcome of a committed change.
+pub(crate) struct Committed {
+    #[allow(dead_code)] // numbers the realtime events next (issue 5)
+    pub version: i64,
+    results: IndexedResults,
+}
+
+impl Committed {
+    /// The rows returned by the `index`th statement the caller passed (0-based).
+    pub fn rows<T: SurrealValue>(&mut self, index: usize) -> Result<Vec<T>> {
+        Ok(self.results.take(index + 1)?)
+    }
+}
+
+/// How many times a change that lost a write conflict is tried again. Within one process,
+/// changes of a workspace take turns (`change_turn`), so conflicts only come from other
+/// instances.
+const ATTEMPTS: u32 = 12;
+
+/// Locks striped by workspace: changes of one workspace in this process take turns, so they
+/// neither thrash on the workspace row nor compute card positions from a stale column.
+pub(crate) struct ChangeTurns(Vec<tokio::sync::Mutex<()>>);
+
+/// Proof that the caller holds its workspace's turn.
+pub(crate) struct Turn<'a>(#[allow(dead_code)] tokio::sync::MutexGuard<'a, ()>);
+
+const TURN_STRIPES: usize = 64;
+
+impl ChangeTurns {
+    pub(crate) fn new() -> Self {
+        Self(
+            (0..TURN_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+        )
+    }
+}
+
+/// What statements may `THROW` to abort the change: `THROW 'tm:<reason>'` becomes
+/// [`Error::Aborted`] with `<reason>`, for the caller to turn into a client error.
+pub(crate) const ABORT_PREFIX: &str = "tm:";
+
+impl Services {
+    /// Waits for this workspace's turn to change (in this process).
+    pub(crate) async fn change_turn(&self, workspace_id: &str) -> Turn<'_> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        workspace_id.hash(&mut hasher);
+        let turns = &self.change_turns().0;
+        let stripe = (hasher.finish() as usize) % turns.len();
+        Turn(turns[stripe].lock().await)
+    }
+
+    /// [`Services::commit_change_in_turn`], taking the workspace's turn for it.
+    pub(crate) async fn commit_change<'s, F>(
+        &'s self,
+        caller: &Caller,
+        workspace_id: &str,
+        statements: &str,
+        activity: Option<Activity<'_>>,
+        bind: F,
+    ) -> Result<Committed>
+    where
+        F: Fn(Query<'s, Any>) -> Query<'s, Any>,
+    {
+        let turn = self.change_turn(workspace_id).await;
+        self.commit_change_in_turn(&turn, caller, workspace_id, statements, activity, bind)
+            .await
+    }
+
+    /// Runs `statements` (each ending in `;`, using `$ws` for the workspace id and whatever
+    /// `bind` adds) in one transaction that also records `activity` and bumps the workspace's
+    /// version. Returns that version.
+    pub(crate) async fn commit_change_in_turn<'s, F>(
+        &'s self,
+        _turn: &Turn<'_>,
+        caller: &Caller,
+        workspace_id: &str,
+        statements: &str,
+        activity: Option<Activity<'_>>,
+        bind: F,
+    ) -> Result<Committed>
+    where
+        F: Fn(Query<'s, Any>) -> Query<'s, Any>,
+    {
+        let activity_sql = if activity.is_some() {
+            "CREATE activity SET workspace = type::record('workspace', $ws), task = $act_task, \
+             kind = $act_kind, actor = type::record('user', $act_uid), data_json = $act_data;"
+        } else {
+            ""
+        };
+        let text = format!(
+            "BEGIN TRANSACTION;\n{statements}\n{activity_sql}\n\
+             UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN VALUE version;\n\
+             COMMIT TRANSACTION;"
+        );
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut query = bind(self.database().client().query(text.clone()))
+                .bind(("ws", workspace_id.to_owned()));
+            if let Some(a) = &activity {
+                query = query
+                    .bind(("act_task", a.task_id.to_owned()))
+                    .bind(("act_kind", a.kind.to_owned()))
+                    .bind(("act_uid", caller.user_id.clone()))
+                    .bind(("act_data", a.data.to_string()));
+            }
+            let mut results = query.await?;
+            let mut errors: Vec<_> = results.take_errors().into_iter().collect();
+            if errors.is_empty() {
+                // BEGIN, the caller's statements, the activity, the version, COMMIT.
+                let at = results.num_statements().saturating_sub(2);
+                let version: Option<i64> = results.take(at)?;
+                let version = version.ok_or_else(|| {
+                    Error::Internal(format!("workspace {workspace_id} vanished during a change"))
+                })?;
+                return Ok(Committed { version, results });
+            }
+            errors.sort_by_key(|(index, _)| *index);
+            if let Some((_, thrown)) = errors.iter().find(|(_, e)| e.is_thrown()) {
+                let message = thrown.message();
+                if let Some(reason) = message
+                    .find(ABORT_PREFIX)
+                    .map(|at| &message[at + ABORT_PREFIX.len()..])
+                {
+                    return Err(Error::Aborted(reason.trim().to_owned()));
+                }
+            }
+            let retryable = errors
+                .iter()
+                .any(|(_, e)| e.message().contains("can be retried"));
+            if retryable && attempt < ATTEMPTS {
+                let cap = 2u64 << attempt.min(5);
+                let pause = rand::random_range(1..=cap);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                continue;
+            }
+            // The root cause, not the "not executed due to a failed transaction" echoes.
+            let (_, cause) = errors
+                .into_iter()
+                .max_by_key(|(_, e)| !e.message().contains("not executed"))
+                .ok_or_else(|| Error::Internal("a failed change reported no error".into()))?;
+            if retryable {
+                tracing::warn!(
+                    workspace = workspace_id,
+                    attempts = attempt,
+                    "change kept conflicting"
+                );
+            }
+            return Err(Error::Database(cause));
+        }
+    }
+}
