@@ -26,6 +26,11 @@ python3 -c 'import openapi_spec_validator' 2>/dev/null \
   || python3 -m pip install --quiet openapi-spec-validator 2>/dev/null \
   || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
 
+step "Installing moto's S3 server (PyPI moto[server]: S3-compatible attachment storage is tested against it)"
+python3 -c 'import moto.server' 2>/dev/null \
+  || python3 -m pip install --quiet 'moto[server]' 2>/dev/null \
+  || python3 -m pip install --quiet --break-system-packages 'moto[server]'
+
 SSR_PACKAGES=(-p domain -p service -p app -p server)
 timed "cargo fmt --check" cargo fmt --all -- --check
 timed "clippy: server (ssr)" cargo clippy "${SSR_PACKAGES[@]}" --all-targets --features app/ssr -- -D warnings

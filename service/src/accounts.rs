@@ -415,9 +415,11 @@ impl Services {
         })
     }
 
-    /// Deletes the caller's account with its sessions and tokens. Irreversible.
+    /// Deletes the caller's account with its sessions and tokens, after leaving every workspace
+    /// (see `leave_all_workspaces`). Irreversible.
     pub async fn delete_account(&self, caller: &Caller) -> Result<()> {
         caller.require_write()?;
+        self.leave_all_workspaces(caller).await?;
         self.database()
             .client()
             .query(

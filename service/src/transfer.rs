@@ -9,6 +9,7 @@ use domain::task::{
     check_fields, ChecklistItem, ImportReport, Priority, Recurrence, RejectedRow, TaskView,
 };
 use domain::workspace::{Column, ColumnCategory, Role};
+use domain::ErrorCode;
 use serde::{Deserialize, Serialize};
 use surrealdb::types::SurrealValue;
 
@@ -391,7 +392,12 @@ impl Services {
                 .map_err(|why| field_error_top("columns", why))?;
         }
 
+        // Positions are computed from each column's last card: the workspace's turn is held
+        // from here to the commit, and the transaction re-checks that no card arrived after
+        // those last cards meanwhile (from another instance).
+        let turn = self.change_turn(workspace_id).await;
         let mut last: HashMap<String, Option<String>> = HashMap::new();
+        let mut starts: Vec<ColumnStart> = Vec::new();
         let mut new_tasks = Vec::new();
         let mut new_comments = Vec::new();
         for (row_number, (t, row_errors)) in rows {
@@ -474,7 +480,14 @@ impl Services {
             }
             let slot = match last.get(&status) {
                 Some(p) => p.clone(),
-                None => self.last_position(workspace_id, &status).await?,
+                None => {
+                    let after = self.last_position(workspace_id, &status).await?;
+                    starts.push(ColumnStart {
+                        status: status.clone(),
+                        after: after.clone(),
+                    });
+                    after
+                }
             };
             let position = position::between(slot.as_deref(), None)
                 .ok_or_else(|| Error::Internal("no position after the last card".into()))?;
@@ -533,10 +546,15 @@ impl Services {
             .transpose()
             .map_err(|e| Error::Internal(format!("columns: {e}")))?;
         let summary = serde_json::json!({"imported": report.imported}).to_string();
-        self.commit_change(
+        let committed = self.commit_change_in_turn(
+            &turn,
             caller,
             workspace_id,
-            "                 IF $columns != NONE { UPDATE type::record('workspace', $ws) SET columns = $columns, updated_at = time::now() };\
+            "FOR $g IN $starts {\
+               IF count(SELECT VALUE id FROM task WHERE workspace = type::record('workspace', $ws) AND status = $g.status \
+                 AND ($g.after = NONE OR position > $g.after)) > 0 { THROW 'tm:slot_taken' };\
+             };\
+                              IF $columns != NONE { UPDATE type::record('workspace', $ws) SET columns = $columns, updated_at = time::now() };\
                  FOR $t IN $tasks {\
                    CREATE type::record('task', $t.id) SET workspace = type::record('workspace', $ws), title = $t.title, \
                    description = $t.description, status = $t.status, priority = $t.priority, labels = $t.labels, \
@@ -561,11 +579,28 @@ impl Services {
                     .bind(("tasks", new_tasks.clone()))
                     .bind(("comments", new_comments.clone()))
                     .bind(("summary", summary.clone()))
+                    .bind(("starts", starts.clone()))
             },
         )
-        .await?;
+        .await;
+        if let Err(e) = &committed {
+            if crate::tasks::slot_taken(e) {
+                return Err(Error::client(
+                    ErrorCode::VersionConflict,
+                    "The board changed while the file was being imported; nothing was imported. Please try again.",
+                ));
+            }
+        }
+        committed?;
         Ok(report)
     }
+}
+
+/// A column's last card when an import began (`None`: the column was empty).
+#[derive(Clone, Debug, SurrealValue)]
+struct ColumnStart {
+    status: String,
+    after: Option<String>,
 }
 
 fn now() -> String {

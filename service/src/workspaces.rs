@@ -547,6 +547,57 @@ impl Services {
     }
 }
 
+impl Services {
+    /// Before an account is deleted: workspaces only they belong to are deleted, their other
+    /// memberships end (each a versioned change). Refused, with nothing changed, when they are
+    /// the only owner of a workspace others still use.
+    pub(crate) async fn leave_all_workspaces(&self, caller: &Caller) -> Result<()> {
+        #[derive(Debug, SurrealValue)]
+        struct Row {
+            ws: String,
+            name: String,
+            role: String,
+            owners: i64,
+            members: i64,
+        }
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "SELECT record::id(workspace) AS ws, workspace.name AS name, role, \
+                   count(SELECT VALUE id FROM member WHERE workspace = $parent.workspace AND role = 'owner') AS owners, \
+                   count(SELECT VALUE id FROM member WHERE workspace = $parent.workspace) AS members \
+                 FROM member WHERE user = type::record('user', $uid)",
+            )
+            .bind(("uid", caller.user_id.clone()))
+            .await?
+            .check()?;
+        let rows: Vec<Row> = res.take(0)?;
+        let stuck: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.role == "owner" && r.owners <= 1 && r.members > 1)
+            .map(|r| r.name.as_str())
+            .collect();
+        if !stuck.is_empty() {
+            return Err(Error::Client(ApiError::new(
+                ErrorCode::ValidationFailed,
+                format!(
+                    "You are the only owner of {}: make someone else owner, or delete the workspace, first.",
+                    stuck.join(", ")
+                ),
+            )));
+        }
+        for row in &rows {
+            if row.members <= 1 {
+                self.delete_workspace(caller, &row.ws).await?;
+            } else {
+                self.remove_member(caller, &row.ws, &caller.user_id).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Aborts a member change that would leave the workspace without an owner.
 const LAST_OWNER_GUARD: &str = "IF count(SELECT VALUE id FROM member WHERE workspace = type::record('workspace', $ws) AND role = 'owner') = 0 { THROW 'tm:last_owner' };";
 

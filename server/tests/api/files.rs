@@ -658,3 +658,132 @@ async fn removing_a_column_moves_its_tasks() {
         "moved tasks go after the column's own"
     );
 }
+
+/// S3-compatible storage, for real over the S3 wire protocol: moto's server (PyPI
+/// `moto[server]`, which the test command installs) on loopback.
+struct S3Server {
+    port: u16,
+    child: std::process::Child,
+}
+
+impl S3Server {
+    async fn start() -> Self {
+        let port = crate::helpers::free_port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 with moto[server] must be installed (the test command installs it)");
+        let server = Self { port, child };
+        let client = reqwest::Client::new();
+        let started = std::time::Instant::now();
+        while client.get(server.url("/")).send().await.is_err() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "moto server did not come up"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Keys under `prefix` in `bucket` (ListObjectsV2).
+    async fn keys(&self, bucket: &str, prefix: &str) -> Vec<String> {
+        let xml = reqwest::Client::new()
+            .get(self.url(&format!("/{bucket}?list-type=2&prefix={prefix}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        xml.split("<Key>")
+            .skip(1)
+            .filter_map(|s| s.split("</Key>").next())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn attachments_live_in_s3_compatible_storage_when_configured() {
+    let s3 = S3Server::start().await;
+    let res = reqwest::Client::new()
+        .put(s3.url("/tm-files"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "create bucket: {}", res.status());
+    let t = team(&[
+        ("TM_ATTACHMENTS_URL", "s3://tm-files/prod".into()),
+        ("TM_S3_ENDPOINT", s3.url("")),
+        ("TM_S3_REGION", "us-east-1".into()),
+        ("TM_S3_ACCESS_KEY_ID", "test-key".into()),
+        ("TM_S3_SECRET_ACCESS_KEY", "test-secret".into()),
+        ("TM_MAX_ATTACHMENT_BYTES", "4096".into()),
+    ])
+    .await;
+    let task = t.task(json!({"title": "Stored in S3"})).await;
+
+    let res = t.upload(&task, &t.owner, "logo.png", PNG).await;
+    assert_eq!(res.status(), 201);
+    let png: Value = json(res).await;
+    let keys = s3.keys("tm-files", "prod/").await;
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(
+        keys[0].ends_with(png["id"].as_str().unwrap()),
+        "{keys:?} names the attachment"
+    );
+    assert_eq!(
+        files_under(&t.app.data_dir.join("attachments")),
+        0,
+        "nothing on local disk"
+    );
+
+    // Downloaded from the bucket, byte for byte, by a member.
+    let res = t
+        .app
+        .client
+        .get(t.app.url(&format!(
+            "/api/v1/attachments/{}",
+            png["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&t.viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(&res.bytes().await.unwrap()[..], PNG);
+
+    // Too big: refused, and nothing is left in the bucket.
+    let res = t.upload(&task, &t.owner, "big.bin", &[7u8; 5000]).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(s3.keys("tm-files", "prod/").await.len(), 1);
+
+    // Deleting the task deletes its objects.
+    let (status, _) = t
+        .app
+        .call("DELETE", &format!("/api/v1/tasks/{task}"), &t.owner, None)
+        .await;
+    assert_eq!(status, 204);
+    assert!(s3.keys("tm-files", "prod/").await.is_empty());
+}

@@ -365,3 +365,84 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
         assert_eq!(owners, 1, "round {round}: {list}");
     }
 }
+
+/// Deleting an account leaves every workspace first: refused while its owner is the only owner
+/// of a workspace others use; their solo workspaces go with them.
+#[tokio::test]
+async fn deleting_an_account_leaves_its_workspaces() {
+    let app = spawn_app().await;
+    let alice = app
+        .register("alice@example.com", "a fine password")
+        .await
+        .access_token;
+    let bob = app
+        .register("bob@example.com", "a fine password")
+        .await
+        .access_token;
+    let (_, shared) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &alice,
+            Some(json!({"name": "Shared"})),
+        )
+        .await;
+    let shared = shared["id"].as_str().unwrap().to_owned();
+    let (_, solo) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &alice,
+            Some(json!({"name": "Solo"})),
+        )
+        .await;
+    let solo = solo["id"].as_str().unwrap().to_owned();
+    let members = format!("/api/v1/workspaces/{shared}/members");
+    let (status, bob_member) = app
+        .call(
+            "POST",
+            &members,
+            &alice,
+            Some(json!({"email": "bob@example.com", "role": "editor"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    let (status, body) = app.call("DELETE", "/api/v1/auth/me", &alice, None).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Shared"),
+        "{body}"
+    );
+    let (status, _) = app
+        .call("GET", &format!("/api/v1/workspaces/{solo}"), &alice, None)
+        .await;
+    assert_eq!(status, 200, "nothing changed by the refusal");
+
+    let bob_id = bob_member["user_id"].as_str().unwrap();
+    let (status, _) = app
+        .call(
+            "PATCH",
+            &format!("{members}/{bob_id}"),
+            &alice,
+            Some(json!({"role": "owner"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = app.call("DELETE", "/api/v1/auth/me", &alice, None).await;
+    assert_eq!(status, 204);
+
+    let (_, list) = app.call("GET", &members, &bob, None).await;
+    let left: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, [bob_id], "alice left the shared workspace");
+    let (_, mine) = app.call("GET", "/api/v1/workspaces", &bob, None).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1, "{mine}");
+}
