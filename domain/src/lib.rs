@@ -6,6 +6,7 @@
 pub mod account;
 pub mod error;
 pub mod position;
+pub mod realtime;
 pub mod status;
 pub mod task;
 pub mod workspace;

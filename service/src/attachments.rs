@@ -12,7 +12,7 @@ use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use surrealdb::types::SurrealValue;
 
 use crate::accounts::{new_id, Caller};
-use crate::changes::Activity;
+use crate::changes::{Activity, Change};
 use crate::error::{Error, Result};
 use crate::services::Services;
 use crate::tasks::require_editor;
@@ -303,7 +303,7 @@ impl Services {
                 "CREATE type::record('attachment', $id) SET task = type::record('task', $task), \
                  workspace = type::record('workspace', $ws), filename = $filename, content_type = $ct, \
                  size = $size, uploaded_by = type::record('user', $uid);",
-                Some(activity),
+                Change::Task(activity),
                 |q| {
                     q.bind(("id", id.clone()))
                         .bind(("task", task_id.to_owned()))
@@ -412,7 +412,7 @@ impl Services {
             caller,
             &ws.id,
             "DELETE type::record('attachment', $id);",
-            Some(activity),
+            Change::Task(activity),
             |q| q.bind(("id", id.to_owned())),
         )
         .await?;

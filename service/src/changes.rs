@@ -28,6 +28,24 @@ pub(crate) struct Activity<'a> {
     pub data: serde_json::Value,
 }
 
+/// What a change is, for the workspace's event log (and a task's history).
+pub(crate) enum Change<'a> {
+    /// A change to a task (or its comments, attachments): recorded in the task's activity and
+    /// logged as an event of the same kind about the task.
+    Task(Activity<'a>),
+    /// Anything else a workspace's members see (members, columns, name, imports).
+    Workspace { kind: &'a str, subject: &'a str },
+}
+
+impl Change<'_> {
+    fn event(&self) -> (&str, &str) {
+        match self {
+            Self::Task(a) => (a.kind, a.task_id),
+            Self::Workspace { kind, subject } => (kind, subject),
+        }
+    }
+}
+
 /// The outcome of a committed change.
 pub(crate) struct Committed {
     #[allow(dead_code)] // numbers the realtime events next (issue 5)
@@ -41,6 +59,9 @@ impl Committed {
         Ok(self.results.take(index + 1)?)
     }
 }
+
+/// Events kept per workspace: a client further behind than this refetches (`resync_required`).
+pub(crate) const EVENTS_KEPT: i64 = 10_000;
 
 /// How many times a change that lost a write conflict is tried again. Within one process,
 /// changes of a workspace take turns (`change_turn`), so conflicts only come from other
@@ -87,14 +108,14 @@ impl Services {
         caller: &Caller,
         workspace_id: &str,
         statements: &str,
-        activity: Option<Activity<'_>>,
+        change: Change<'_>,
         bind: F,
     ) -> Result<Committed>
     where
         F: Fn(Query<'s, Any>) -> Query<'s, Any>,
     {
         let turn = self.change_turn(workspace_id).await;
-        self.commit_change_in_turn(&turn, caller, workspace_id, statements, activity, bind)
+        self.commit_change_in_turn(&turn, caller, workspace_id, statements, change, bind)
             .await
     }
 
@@ -107,28 +128,42 @@ impl Services {
         caller: &Caller,
         workspace_id: &str,
         statements: &str,
-        activity: Option<Activity<'_>>,
+        change: Change<'_>,
         bind: F,
     ) -> Result<Committed>
     where
         F: Fn(Query<'s, Any>) -> Query<'s, Any>,
     {
+        let activity = match &change {
+            Change::Task(a) => Some(a),
+            Change::Workspace { .. } => None,
+        };
+        let (event_kind, event_subject) = change.event();
         let activity_sql = if activity.is_some() {
             "CREATE activity SET workspace = type::record('workspace', $ws), task = $act_task, \
              kind = $act_kind, actor = type::record('user', $act_uid), data_json = $act_data;"
         } else {
             ""
         };
+        // The event carries the version just assigned; the log keeps the newest EVENTS_KEPT
+        // of a workspace (older ones are pruned every 64th change).
         let text = format!(
             "BEGIN TRANSACTION;\n{statements}\n{activity_sql}\n\
              UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN VALUE version;\n\
+             LET $tm_v = (SELECT VALUE version FROM ONLY type::record('workspace', $ws));\n\
+             CREATE event SET workspace = type::record('workspace', $ws), version = $tm_v, \
+               kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid);\n\
+             IF $tm_v % 64 = 0 {{ DELETE event WHERE workspace = type::record('workspace', $ws) AND version <= $tm_v - {EVENTS_KEPT} }};\n\
              COMMIT TRANSACTION;"
         );
         let mut attempt = 0;
         loop {
             attempt += 1;
             let mut query = bind(self.database().client().query(text.clone()))
-                .bind(("ws", workspace_id.to_owned()));
+                .bind(("ws", workspace_id.to_owned()))
+                .bind(("ev_kind", event_kind.to_owned()))
+                .bind(("ev_subject", event_subject.to_owned()))
+                .bind(("ev_uid", caller.user_id.clone()));
             if let Some(a) = &activity {
                 query = query
                     .bind(("act_task", a.task_id.to_owned()))
@@ -139,8 +174,9 @@ impl Services {
             let mut results = query.await?;
             let mut errors: Vec<_> = results.take_errors().into_iter().collect();
             if errors.is_empty() {
-                // BEGIN, the caller's statements, the activity, the version, COMMIT.
-                let at = results.num_statements().saturating_sub(2);
+                // BEGIN, the caller's statements, the activity, the version, LET, the event,
+                // the pruning, COMMIT.
+                let at = results.num_statements().saturating_sub(5);
                 let version: Option<i64> = results.take(at)?;
                 let version = version.ok_or_else(|| {
                     Error::Internal(format!("workspace {workspace_id} vanished during a change"))
@@ -180,5 +216,94 @@ impl Services {
             }
             return Err(Error::Database(cause));
         }
+    }
+}
+
+/// At most this many events per `changes_since` answer; the client asks again from there.
+const CHANGES_PAGE: i64 = 500;
+
+impl Services {
+    /// The events of a workspace after `since`, oldest first. `resync_required` (410) when
+    /// the log no longer holds the event right after `since` (pruned), or `since` is ahead of
+    /// the workspace (a client from another timeline, e.g. after a restore).
+    pub async fn changes_since(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        since: i64,
+    ) -> Result<domain::realtime::Changes> {
+        let (_, current) = self.membership_version(caller, workspace_id).await?;
+        let resync = || {
+            Error::client(
+                domain::ErrorCode::ResyncRequired,
+                "This workspace changed too much since that version: reload it.",
+            )
+        };
+        if since < 0 || since > current {
+            return Err(resync());
+        }
+        if since == current {
+            return Ok(domain::realtime::Changes {
+                version: current,
+                events: Vec::new(),
+            });
+        }
+        #[derive(Debug, SurrealValue)]
+        struct Row {
+            version: i64,
+            kind: String,
+            subject: String,
+            actor_id: String,
+        }
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "SELECT version, kind, subject, record::id(actor) AS actor_id FROM event \
+                 WHERE workspace = type::record('workspace', $ws) AND version > $since \
+                 ORDER BY version LIMIT $limit",
+            )
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("since", since))
+            .bind(("limit", CHANGES_PAGE))
+            .await?
+            .check()?;
+        let rows: Vec<Row> = res.take(0)?;
+        if rows.first().map(|r| r.version) != Some(since + 1) {
+            return Err(resync());
+        }
+        // Task events carry the task as it is now: one read for all of them.
+        let task_ids: Vec<String> = rows
+            .iter()
+            .filter(|r| {
+                r.kind.starts_with("task.")
+                    || r.kind.starts_with("attachment.")
+                    || r.kind.starts_with("comment.")
+            })
+            .map(|r| r.subject.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let tasks = self.task_views(workspace_id, &task_ids).await?;
+        let version = rows.last().map_or(current, |r| r.version);
+        let events = rows
+            .into_iter()
+            .map(|r| {
+                let data = match tasks.get(&r.subject) {
+                    Some(task) if r.kind.starts_with("task.") => {
+                        serde_json::to_value(task).unwrap_or(serde_json::Value::Null)
+                    }
+                    _ => serde_json::json!({ "id": r.subject }),
+                };
+                domain::realtime::WorkspaceEvent {
+                    kind: r.kind,
+                    workspace_id: workspace_id.to_owned(),
+                    version: r.version,
+                    actor_id: r.actor_id,
+                    data,
+                }
+            })
+            .collect();
+        Ok(domain::realtime::Changes { version, events })
     }
 }

@@ -14,7 +14,7 @@ use domain::ErrorCode;
 use surrealdb::types::SurrealValue;
 
 use crate::accounts::{new_id, Caller};
-use crate::changes::Activity;
+use crate::changes::{Activity, Change};
 use crate::error::{Error, Result};
 use crate::services::Services;
 
@@ -345,6 +345,40 @@ impl Services {
         Ok(v.into_iter().next())
     }
 
+    /// The current views of some tasks of a workspace, by id (missing ones are gone).
+    pub(crate) async fn task_views(
+        &self,
+        workspace_id: &str,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, TaskView>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let mut res = self
+            .database()
+            .client()
+            .query(format!(
+                "SELECT {TASK_FIELDS} FROM task WHERE id IN $ids AND workspace = type::record('workspace', $ws)"
+            ))
+            .bind((
+                "ids",
+                ids.iter()
+                    .map(|id| surrealdb::types::RecordId::new("task", id.as_str()))
+                    .collect::<Vec<_>>(),
+            ))
+            .bind(("ws", workspace_id.to_owned()))
+            .await?
+            .check()?;
+        let rows: Vec<TaskRow> = res.take(0)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let view = r.view();
+                (view.id.clone(), view)
+            })
+            .collect())
+    }
+
     /// Where a card goes in `status`: after its last card.
     async fn append_slot(&self, workspace_id: &str, status: &str, moving: &str) -> Result<Slot> {
         Ok(Slot {
@@ -414,7 +448,7 @@ impl Services {
                  start_at = IF $start = NONE {{ NONE }} ELSE {{ <datetime> $start }}, checklist = $checklist, \
                  recurrence_json = $recurrence, position = $position, created_by = type::record('user', $uid), \
                  completed_at = IF $done {{ time::now() }} ELSE {{ NONE }};", slot.guard()),
-                Some(activity),
+                Change::Task(activity),
                 |q| {
                     slot.bind(q).bind(("id", id.clone()))
                         .bind(("title", title.clone()))
@@ -668,7 +702,7 @@ impl Services {
                    version = version + 1, updated_at = time::now() \
                  WHERE version = $version RETURN VALUE version);\
                  IF array::len($updated) = 0 {{ THROW 'tm:version_conflict' }};"),
-                Some(activity),
+                Change::Task(activity),
                 |q| {
                     let q = match &slot {
                         Some(slot) => slot.bind(q),
@@ -770,7 +804,7 @@ impl Services {
                 &ws.id,
                 &format!("{}UPDATE type::record('task', $id) SET status = $status, position = $position, version = version + 1, \
                  updated_at = time::now(), completed_at = IF $done = $was_done {{ completed_at }} ELSE IF $done {{ time::now() }} ELSE {{ NONE }};", slot.guard()),
-                Some(activity),
+                Change::Task(activity),
                 |q| {
                     slot.bind(q).bind(("id", task_id.to_owned()))
                         .bind(("status", req.status.clone()))
@@ -953,7 +987,7 @@ impl Services {
             &ws.id,
             "DELETE comment WHERE task = type::record('task', $id);\
              DELETE type::record('task', $id);",
-            Some(activity),
+            Change::Task(activity),
             |q| q.bind(("id", task_id.to_owned())),
         )
         .await?;
@@ -1039,7 +1073,7 @@ impl Services {
                  workspace = type::record('workspace', $ws), author = type::record('user', $uid), body = $body \
                  RETURN record::id(id) AS id, record::id(task) AS task_id, record::id(author) AS author_id, body, \
                  <string> created_at AS created_at;",
-                Some(activity),
+                Change::Task(activity),
                 |q| {
                     q.bind(("id", id.clone()))
                         .bind(("task", task_id.to_owned()))

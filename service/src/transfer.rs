@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use surrealdb::types::SurrealValue;
 
 use crate::accounts::{new_id, Caller};
+use crate::changes::Change;
 use crate::error::{Error, Result};
 use crate::services::Services;
 use crate::tasks::{
@@ -572,7 +573,7 @@ impl Services {
                    created_at = IF $c.created_at = NONE { time::now() } ELSE { <datetime> $c.created_at };\
                  };\
                  ",
-            None,
+            Change::Workspace { kind: "workspace.imported", subject: workspace_id },
             |q| {
                 q.bind(("uid", caller.user_id.clone()))
                     .bind(("columns", column_rows.clone()))

@@ -10,6 +10,7 @@ use domain::{ApiError, ErrorCode};
 use surrealdb::types::SurrealValue;
 
 use crate::accounts::{new_id, Caller};
+use crate::changes::Change;
 use crate::error::{Error, Result};
 use crate::services::Services;
 
@@ -287,7 +288,7 @@ impl Services {
                version += 1, updated_at = time::now(), \
                completed_at = IF $m.done { IF completed_at = NONE { time::now() } ELSE { completed_at } } ELSE { NONE };\
              };",
-            None,
+            Change::Workspace { kind: "workspace.updated", subject: workspace_id },
             |q| {
                 q.bind(("name", name.clone()))
                     .bind(("columns", columns.clone()))
@@ -453,7 +454,7 @@ impl Services {
                 caller,
                 workspace_id,
                 "CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = $role;",
-                None,
+                Change::Workspace { kind: "member.added", subject: &user.id },
                 |q| q.bind(("uid", user.id.clone())).bind(("role", req.role.as_str())),
             )
             .await;
@@ -503,7 +504,7 @@ impl Services {
             caller,
             workspace_id,
             &format!("UPDATE member SET role = $role WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid);{LAST_OWNER_GUARD}"),
-            None,
+            Change::Workspace { kind: "member.updated", subject: user_id },
             |q| q.bind(("uid", user_id.to_owned())).bind(("role", req.role.as_str())),
         )
         .await
@@ -538,7 +539,7 @@ impl Services {
             caller,
             workspace_id,
             &format!("DELETE member WHERE workspace = type::record('workspace', $ws) AND user = type::record('user', $uid);{LAST_OWNER_GUARD}"),
-            None,
+            Change::Workspace { kind: "member.removed", subject: user_id },
             |q| q.bind(("uid", user_id.to_owned())),
         )
         .await

@@ -90,6 +90,7 @@ use super::{attachments, auth, health, tasks, transfer, workspaces};
         attachments::download,
         attachments::remove,
         tasks::stats,
+        tasks::changes,
         transfer::search,
         transfer::export,
         transfer::import,

@@ -26,6 +26,7 @@ pub fn workspace_routes() -> Router<AppState> {
     Router::new()
         .route("/{id}/tasks", get(list).post(create))
         .route("/{id}/stats", get(stats))
+        .route("/{id}/changes", get(changes))
 }
 
 /// Routes under `/api/v1/tasks`.
@@ -298,4 +299,41 @@ async fn stats(
     Path(id): Path<String>,
 ) -> HttpResult<Json<WorkspaceStats>> {
     Ok(Json(services.workspace_stats(&caller, &id).await?))
+}
+
+/// `?since=V`: the workspace version the client has.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The workspace version the client is at (0: from the start).
+    since: i64,
+}
+
+/// The events after a version, oldest first (at most 500 per answer: ask again from the
+/// returned `version` while events keep coming).
+#[utoipa::path(
+    get,
+    path = "/workspaces/{id}/changes",
+    operation_id = "workspaceChanges",
+    tag = "workspaces",
+    params(("id" = String, Path, description = "The workspace id."), ChangesQuery),
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 200, description = "The events after `since`.", body = domain::realtime::Changes),
+        (status = 400, description = "malformed_request: `since` missing or not a number", body = ErrorBody),
+        (status = 401, description = "unauthenticated", body = ErrorBody),
+        (status = 404, description = "not_found (also for workspaces the caller is not a member of)", body = ErrorBody),
+        (status = 410, description = "resync_required: the log no longer reaches back to `since` (or `since` is ahead of the workspace); reload", body = ErrorBody),
+    )
+)]
+async fn changes(
+    State(services): State<Services>,
+    Authenticated(caller): Authenticated,
+    Path(id): Path<String>,
+    query: Result<Query<ChangesQuery>, QueryRejection>,
+) -> HttpResult<Json<domain::realtime::Changes>> {
+    let Query(query) = query.map_err(HttpError::from)?;
+    Ok(Json(
+        services.changes_since(&caller, &id, query.since).await?,
+    ))
 }

@@ -813,3 +813,94 @@ async fn moving_a_card_to_the_end_of_its_own_column_keeps_it_last() {
     assert_eq!(status, 200);
     assert_eq!(b.column("todo").await, ["B", "C", "A"]);
 }
+
+/// Every change is logged with the workspace's next version, without gaps, in order; the log
+/// replays from any version it still holds.
+#[tokio::test]
+async fn the_change_log_numbers_every_change_and_replays_from_a_version() {
+    let b = board().await;
+    let changes = |since: i64| {
+        let path = format!("/api/v1/workspaces/{}/changes?since={since}", b.ws);
+        let owner = b.owner.clone();
+        let app = &b.app;
+        async move { app.call("GET", &path, &owner, None).await }
+    };
+    // The board fixture invited a viewer: one change so far.
+    let (status, log) = changes(0).await;
+    assert_eq!(status, 200, "{log}");
+    assert_eq!(log["version"], 1, "{log}");
+    assert_eq!(log["events"][0]["type"], "member.added");
+
+    let (_, task) = b.create(json!({"title": "Logged"})).await;
+    let id = task["id"].as_str().unwrap().to_owned();
+    b.mv(&id, json!({"status": "done"})).await;
+    let (status, _) = b
+        .app
+        .call(
+            "POST",
+            &format!("/api/v1/tasks/{id}/comments"),
+            &b.owner,
+            Some(json!({"body": "noted"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let racing = (0..8).map(|i| b.create(json!({"title": format!("Race {i}")})));
+    futures::future::join_all(racing).await;
+
+    let (_, log) = changes(1).await;
+    let events = log["events"].as_array().unwrap();
+    let versions: Vec<i64> = events
+        .iter()
+        .map(|e| e["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, (2..=12).collect::<Vec<_>>(), "no gaps, in order");
+    assert_eq!(log["version"], 12);
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds[..3],
+        ["task.created", "task.moved", "comment.created"]
+    );
+    // Task events carry the task as it is now.
+    assert_eq!(events[0]["data"]["id"], id.as_str());
+    assert_eq!(events[0]["data"]["status"], "done");
+    assert_eq!(events[0]["workspace_id"], b.ws.as_str());
+
+    // Up to date: nothing new. From the middle: the rest.
+    let (_, log) = changes(12).await;
+    assert_eq!(
+        (
+            log["version"].as_i64(),
+            log["events"].as_array().unwrap().len()
+        ),
+        (Some(12), 0)
+    );
+    let (_, log) = changes(10).await;
+    assert_eq!(log["events"].as_array().unwrap().len(), 2);
+
+    // A version from the future, or a bad one: reload.
+    let (status, body) = changes(99).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (410, Some("resync_required"))
+    );
+    let (status, _) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/changes?since=soon", b.ws),
+            &b.owner,
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = b
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/workspaces/{}/changes?since=0", b.ws),
+            &b.outsider,
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "outsiders see nothing");
+}

@@ -190,6 +190,20 @@ DEFINE FIELD IF NOT EXISTS version ON workspace TYPE int DEFAULT 0;
 UPDATE workspace SET version = 0 WHERE version = NONE;
 "#,
     },
+    Migration {
+        version: 9,
+        name: "workspace event log",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS event SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON event TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS version ON event TYPE int;
+DEFINE FIELD IF NOT EXISTS kind ON event TYPE string;
+DEFINE FIELD IF NOT EXISTS subject ON event TYPE string;
+DEFINE FIELD IF NOT EXISTS actor ON event TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS at ON event TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS event_version ON event FIELDS workspace, version UNIQUE;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
