@@ -48,7 +48,7 @@ impl Change<'_> {
 
 /// The outcome of a committed change.
 pub(crate) struct Committed {
-    #[allow(dead_code)] // numbers the realtime events next (issue 5)
+    #[allow(dead_code)] // for callers that report the version they produced
     pub version: i64,
     results: IndexedResults,
 }
@@ -181,6 +181,7 @@ impl Services {
                 let version = version.ok_or_else(|| {
                     Error::Internal(format!("workspace {workspace_id} vanished during a change"))
                 })?;
+                self.hub().notify(workspace_id, version);
                 return Ok(Committed { version, results });
             }
             errors.sort_by_key(|(index, _)| *index);
@@ -305,5 +306,12 @@ impl Services {
             })
             .collect();
         Ok(domain::realtime::Changes { version, events })
+    }
+}
+
+impl Services {
+    /// The workspace's current version, for a member (`not_found` otherwise).
+    pub async fn workspace_version(&self, caller: &Caller, workspace_id: &str) -> Result<i64> {
+        Ok(self.membership_version(caller, workspace_id).await?.1)
     }
 }

@@ -12,6 +12,7 @@ mod changes;
 pub mod error;
 pub mod filters;
 pub mod health;
+pub mod hub;
 pub mod mail;
 pub mod markdown;
 pub mod ratelimit;

@@ -54,6 +54,7 @@ struct Inner {
     list_cache: crate::tasks::ListCache,
     role_cache: RoleCache,
     change_turns: crate::changes::ChangeTurns,
+    hub: crate::hub::Hub,
 }
 
 /// Members' roles by (workspace, user, workspace version); see `membership_version`.
@@ -86,6 +87,7 @@ impl Services {
                 list_cache: crate::tasks::ListCache::new(),
                 role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
                 change_turns: crate::changes::ChangeTurns::new(),
+                hub: crate::hub::Hub::new(),
                 redis,
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
@@ -121,6 +123,11 @@ impl Services {
 
     pub fn attachment_store(&self) -> &crate::attachments::AttachmentStore {
         &self.inner.attachments
+    }
+
+    /// The realtime hub of this process.
+    pub fn hub(&self) -> &crate::hub::Hub {
+        &self.inner.hub
     }
 
     pub(crate) fn change_turns(&self) -> &crate::changes::ChangeTurns {

@@ -12,6 +12,7 @@ pub mod session;
 mod tasks;
 mod transfer;
 mod workspaces;
+pub mod ws;
 
 use std::time::Duration;
 
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/openapi.json", get(openapi::document))
+        .route("/ws", get(ws::upgrade))
         .nest("/auth", auth::router())
         .nest(
             "/workspaces",

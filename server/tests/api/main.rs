@@ -9,6 +9,7 @@ mod files;
 mod health;
 mod helpers;
 mod pages;
+mod realtime;
 mod redis;
 mod tasks;
 mod workspaces;

@@ -1,0 +1,285 @@
+//! `GET /api/v1/ws`: live workspace events over a websocket.
+//!
+//! Client → server: `{"type":"subscribe","workspace_id","since_version"?}`,
+//! `{"type":"unsubscribe","workspace_id"}`. Server → client: workspace events (as `GET
+//! …/changes` gives them), `{"type":"subscribed","workspace_id","version"}`,
+//! `{"type":"resync_required","workspace_id","version"}`, `{"type":"error","code","message"}`.
+//!
+//! Each connection pulls its events from the event log when the hub says a workspace it follows
+//! advanced (see `service::hub`), so nothing is missed and membership is checked on every pull.
+//! Its outgoing queue is bounded: a client that does not keep up is closed (code 4008) and
+//! resumes with `since_version`. The server pings every 20 s and drops a peer silent for 60 s.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::header::ORIGIN;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use domain::ErrorCode;
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::json;
+use service::{Caller, Services};
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
+
+use super::error::HttpError;
+use super::session::{bearer, Authenticated};
+use crate::state::AppState;
+
+/// Messages queued for one client before it counts as too slow.
+const OUT_QUEUE: usize = 256;
+const PING_EVERY: Duration = Duration::from_secs(20);
+const SILENT_LIMIT: Duration = Duration::from_secs(60);
+/// Close code for "you fell behind: reconnect with since_version".
+const CLOSE_SLOW: u16 = 4008;
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientMessage {
+    Subscribe {
+        workspace_id: String,
+        since_version: Option<i64>,
+    },
+    Unsubscribe {
+        workspace_id: String,
+    },
+}
+
+/// The live event stream of the workspaces a member subscribes to (see the module docs for
+/// the messages).
+#[utoipa::path(
+    get,
+    path = "/ws",
+    operation_id = "realtime",
+    tag = "workspaces",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    responses(
+        (status = 101, description = "Switching Protocols: a websocket. Client messages: `{\"type\":\"subscribe\",\"workspace_id\",\"since_version\"?}`, `{\"type\":\"unsubscribe\",\"workspace_id\"}`. Server messages: workspace events (as `GET /workspaces/{id}/changes` gives them), `subscribed`, `resync_required`, `error`."),
+        (status = 401, description = "unauthenticated", body = domain::ErrorBody),
+        (status = 403, description = "forbidden: a cookie-authenticated upgrade from another origin", body = domain::ErrorBody),
+    )
+)]
+/// Upgrades an authenticated request. With cookies (no bearer token) the browser's `Origin`
+/// must be the app's own: websockets are not covered by CORS, so this is the CSRF defence.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if bearer(&headers).is_none() {
+        let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+        if origin.map(|o| o.eq_ignore_ascii_case(&state.settings.public_origin())) != Some(true) {
+            return HttpError::new(
+                ErrorCode::Forbidden,
+                "Cross-site websocket connections are not allowed.",
+            )
+            .into_response();
+        }
+    }
+    let services = state.services.clone();
+    ws.on_upgrade(move |socket| serve(socket, services, caller))
+}
+
+struct Connection {
+    services: Services,
+    caller: Caller,
+    out: mpsc::Sender<Message>,
+    /// Followed workspaces and the version sent up to.
+    subscriptions: HashMap<String, i64>,
+}
+
+/// Why a connection ends.
+enum End {
+    Gone,
+    TooSlow,
+}
+
+async fn serve(socket: WebSocket, services: Services, caller: Caller) {
+    let (mut sink, mut stream) = socket.split();
+    let (out, mut queue) = mpsc::channel::<Message>(OUT_QUEUE);
+    let writer = tokio::spawn(async move {
+        while let Some(message) = queue.recv().await {
+            let closing = matches!(message, Message::Close(_));
+            if sink.send(message).await.is_err() || closing {
+                break;
+            }
+        }
+    });
+    let mut notices = services.hub().listen();
+    let mut conn = Connection {
+        services,
+        caller,
+        out,
+        subscriptions: HashMap::new(),
+    };
+    let mut heartbeat = tokio::time::interval(PING_EVERY);
+    heartbeat.tick().await;
+    let mut last_heard = Instant::now();
+    let end = loop {
+        let step = tokio::select! {
+            incoming = stream.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    last_heard = Instant::now();
+                    conn.on_client(text.as_str()).await
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => Err(End::Gone),
+                Some(Ok(_)) => {
+                    last_heard = Instant::now();
+                    Ok(())
+                }
+            },
+            notice = notices.recv() => match notice {
+                Ok(n) => match conn.subscriptions.get(&n.workspace_id) {
+                    Some(sent) if *sent < n.version => conn.pull(&n.workspace_id).await,
+                    _ => Ok(()),
+                },
+                // Missed notices: the log has everything, so re-pull every followed workspace.
+                Err(broadcast::error::RecvError::Lagged(_)) => conn.pull_all().await,
+                Err(broadcast::error::RecvError::Closed) => Err(End::Gone),
+            },
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > SILENT_LIMIT {
+                    Err(End::Gone)
+                } else {
+                    conn.send(Message::Ping(Vec::new().into()))
+                }
+            }
+        };
+        if let Err(end) = step {
+            break end;
+        }
+    };
+    if matches!(end, End::TooSlow) {
+        tracing::info!(user = %conn.caller.user_id, "websocket closed: client too slow");
+    }
+    drop(conn);
+    let _ = writer.await;
+}
+
+impl Connection {
+    /// Queues a message; a full queue means the client is too slow: close with a hint.
+    fn send(&self, message: Message) -> Result<(), End> {
+        if self.out.capacity() <= 1 {
+            let _ = self.out.try_send(Message::Close(Some(CloseFrame {
+                code: CLOSE_SLOW,
+                reason: "too slow: reconnect with since_version".into(),
+            })));
+            return Err(End::TooSlow);
+        }
+        self.out.try_send(message).map_err(|_| End::Gone)
+    }
+
+    fn send_json(&self, value: &serde_json::Value) -> Result<(), End> {
+        self.send(Message::Text(value.to_string().into()))
+    }
+
+    async fn on_client(&mut self, text: &str) -> Result<(), End> {
+        let message: ClientMessage = match serde_json::from_str(text) {
+            Ok(m) => m,
+            Err(e) => {
+                return self.send_json(&json!({
+                    "type": "error",
+                    "code": "malformed_request",
+                    "message": format!("Not a message this server understands: {e}"),
+                }))
+            }
+        };
+        match message {
+            ClientMessage::Subscribe {
+                workspace_id,
+                since_version,
+            } => {
+                let current = match self
+                    .services
+                    .workspace_version(&self.caller, &workspace_id)
+                    .await
+                {
+                    Ok(v) => v,
+                    Err(e) => return self.refuse(&workspace_id, &e),
+                };
+                self.subscriptions
+                    .insert(workspace_id.clone(), since_version.unwrap_or(current));
+                self.send_json(&json!({
+                    "type": "subscribed",
+                    "workspace_id": workspace_id,
+                    "version": current,
+                }))?;
+                self.pull(&workspace_id).await
+            }
+            ClientMessage::Unsubscribe { workspace_id } => {
+                self.subscriptions.remove(&workspace_id);
+                Ok(())
+            }
+        }
+    }
+
+    fn refuse(&mut self, workspace_id: &str, error: &service::Error) -> Result<(), End> {
+        self.subscriptions.remove(workspace_id);
+        let api = error.to_api();
+        if error.is_server_fault() {
+            tracing::error!(error = %error.chain(), workspace = workspace_id, "websocket pull failed");
+        }
+        self.send_json(&json!({
+            "type": "error",
+            "workspace_id": workspace_id,
+            "code": api.code,
+            "message": api.message,
+        }))
+    }
+
+    /// Sends the events after the version this client has, from the log.
+    async fn pull(&mut self, workspace_id: &str) -> Result<(), End> {
+        loop {
+            let Some(&since) = self.subscriptions.get(workspace_id) else {
+                return Ok(());
+            };
+            match self
+                .services
+                .changes_since(&self.caller, workspace_id, since)
+                .await
+            {
+                Ok(changes) => {
+                    let done = changes.events.is_empty() || changes.version <= since;
+                    for event in &changes.events {
+                        self.send_json(&serde_json::to_value(event).unwrap_or_default())?;
+                    }
+                    self.subscriptions
+                        .insert(workspace_id.to_owned(), changes.version);
+                    if done || changes.events.len() < 500 {
+                        return Ok(());
+                    }
+                }
+                Err(e) if e.code() == ErrorCode::ResyncRequired => {
+                    let current = match self
+                        .services
+                        .workspace_version(&self.caller, workspace_id)
+                        .await
+                    {
+                        Ok(v) => v,
+                        Err(e) => return self.refuse(workspace_id, &e),
+                    };
+                    self.subscriptions.insert(workspace_id.to_owned(), current);
+                    return self.send_json(&json!({
+                        "type": "resync_required",
+                        "workspace_id": workspace_id,
+                        "version": current,
+                    }));
+                }
+                Err(e) => return self.refuse(workspace_id, &e),
+            }
+        }
+    }
+
+    async fn pull_all(&mut self) -> Result<(), End> {
+        let followed: Vec<String> = self.subscriptions.keys().cloned().collect();
+        for workspace_id in followed {
+            self.pull(&workspace_id).await?;
+        }
+        Ok(())
+    }
+}
