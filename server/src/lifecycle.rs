@@ -29,7 +29,9 @@ impl InFlight {
         self.inner.count.load(Ordering::SeqCst)
     }
 
-    fn enter(&self) -> Guard {
+    /// Counts one more piece of work until the guard drops (requests, and open websockets:
+    /// a drain waits for them to close after they were told to reconnect).
+    pub fn enter(&self) -> Guard {
         self.inner.count.fetch_add(1, Ordering::SeqCst);
         Guard {
             inner: self.inner.clone(),
@@ -48,7 +50,7 @@ impl InFlight {
     }
 }
 
-struct Guard {
+pub struct Guard {
     inner: Arc<Counter>,
 }
 

@@ -9,19 +9,37 @@ use domain::{CheckState, Readiness, ReadinessChecks};
 use crate::services::Services;
 
 /// The process's lifecycle as the service layer sees it. Shared by every clone of `Services`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Lifecycle {
     draining: Arc<AtomicBool>,
+    /// The same flag for those who wait on it (websockets close when it turns true).
+    signal: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Self {
+            draining: Arc::default(),
+            signal: Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
 }
 
 impl Lifecycle {
-    /// From now on readiness fails, so load balancers stop sending new work here.
+    /// From now on readiness fails, so load balancers stop sending new work here, and
+    /// long-lived connections are told to go elsewhere.
     pub fn start_draining(&self) {
         self.draining.store(true, Ordering::SeqCst);
+        self.signal.send_replace(true);
     }
 
     pub fn is_draining(&self) -> bool {
         self.draining.load(Ordering::SeqCst)
+    }
+
+    /// Turns `true` when draining starts.
+    pub fn draining_signal(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.signal.subscribe()
     }
 }
 

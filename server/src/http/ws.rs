@@ -9,6 +9,8 @@
 //! advanced (see `service::hub`), so nothing is missed and membership is checked on every pull.
 //! Its outgoing queue is bounded: a client that does not keep up is closed (code 4008) and
 //! resumes with `since_version`. The server pings every 20 s and drops a peer silent for 60 s.
+//! When the instance starts draining, every socket is closed with 1012 (reconnect and resume)
+//! and new upgrades get 503.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -36,6 +38,8 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENT_LIMIT: Duration = Duration::from_secs(60);
 /// Close code for "you fell behind: reconnect with since_version".
 const CLOSE_SLOW: u16 = 4008;
+/// Close code for "this instance is going away: reconnect" (RFC 6455 "service restart").
+const CLOSE_RESTART: u16 = 1012;
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -81,8 +85,20 @@ pub async fn upgrade(
             .into_response();
         }
     }
+    if state.services.lifecycle().is_draining() {
+        return HttpError::new(
+            ErrorCode::Unavailable,
+            "This instance is shutting down: connect again.",
+        )
+        .into_response();
+    }
     let services = state.services.clone();
-    ws.on_upgrade(move |socket| serve(socket, services, caller))
+    // Open sockets count as work in flight, so a drain waits for them to say goodbye.
+    let working = state.in_flight.enter();
+    ws.on_upgrade(move |socket| async move {
+        serve(socket, services, caller).await;
+        drop(working);
+    })
 }
 
 struct Connection {
@@ -111,6 +127,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
         }
     });
     let mut notices = services.hub().listen();
+    let mut draining = services.lifecycle().draining_signal();
     let mut conn = Connection {
         services,
         caller,
@@ -142,6 +159,14 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 Err(broadcast::error::RecvError::Lagged(_)) => conn.pull_all().await,
                 Err(broadcast::error::RecvError::Closed) => Err(End::Gone),
             },
+            // Shutting down: tell the client to reconnect (to another instance) and resume.
+            _ = async { drop(draining.wait_for(|d| *d).await) } => {
+                let _ = conn.out.try_send(Message::Close(Some(CloseFrame {
+                    code: CLOSE_RESTART,
+                    reason: "server restarting: reconnect with since_version".into(),
+                })));
+                Err(End::Gone)
+            }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > SILENT_LIMIT {
                     Err(End::Gone)

@@ -268,3 +268,55 @@ async fn production_logs_are_json_lines_with_request_context() {
     assert!(completed["latency_ms"].is_number());
     assert_eq!(completed["span"]["route"], "/api/v1/health");
 }
+
+/// SIGTERM tells every websocket to reconnect elsewhere (1012) instead of dropping it.
+#[tokio::test]
+async fn sigterm_closes_websockets_with_a_reconnect_code() {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+
+    let dir = scratch_dir("ws-drain");
+    let mut cmd = command(&dir);
+    cmd.env("TM_DATABASE_URL", "mem://")
+        .env("TM_DRAIN_SECONDS", "10");
+    let mut server = Running::start(cmd);
+    let client = reqwest::Client::new();
+    let res = client
+        .post(server.url("/api/v1/auth/register"))
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({"email": "drain@example.com", "password": "a fine password", "name": "Drain"})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let session: Value = crate::helpers::json(res).await;
+    let token = session["access_token"].as_str().unwrap();
+    let mut request = server
+        .url("/api/v1/ws")
+        .replacen("http://", "ws://", 1)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+
+    server.terminate();
+    let close = loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a close frame within 5 s")
+            .expect("a frame, not the end of the stream")
+            .unwrap();
+        if let Message::Close(frame) = message {
+            break frame.expect("a close code");
+        }
+    };
+    assert_eq!(u16::from(close.code), 1012, "{close:?}");
+
+    let exit = server.wait_exit(Duration::from_secs(20));
+    assert_eq!(exit.code(), Some(0));
+}
