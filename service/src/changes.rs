@@ -221,7 +221,7 @@ impl Services {
 }
 
 /// At most this many events per `changes_since` answer; the client asks again from there.
-const CHANGES_PAGE: i64 = 500;
+pub const CHANGES_PAGE: usize = 500;
 
 impl Services {
     /// The events of a workspace after `since`, oldest first. `resync_required` (410) when
@@ -266,7 +266,7 @@ impl Services {
             )
             .bind(("ws", workspace_id.to_owned()))
             .bind(("since", since))
-            .bind(("limit", CHANGES_PAGE))
+            .bind(("limit", CHANGES_PAGE as i64))
             .await?
             .check()?;
         let rows: Vec<Row> = res.take(0)?;
@@ -276,11 +276,7 @@ impl Services {
         // Task events carry the task as it is now: one read for all of them.
         let task_ids: Vec<String> = rows
             .iter()
-            .filter(|r| {
-                r.kind.starts_with("task.")
-                    || r.kind.starts_with("attachment.")
-                    || r.kind.starts_with("comment.")
-            })
+            .filter(|r| r.kind.starts_with("task."))
             .map(|r| r.subject.clone())
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()

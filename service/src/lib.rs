@@ -8,7 +8,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod auth;
 pub mod cache;
-mod changes;
+pub mod changes;
 pub mod error;
 pub mod filters;
 pub mod health;

@@ -275,7 +275,7 @@ impl Connection {
                     }
                     self.subscriptions
                         .insert(workspace_id.to_owned(), changes.version);
-                    if done || changes.events.len() < 500 {
+                    if done || changes.events.len() < service::changes::CHANGES_PAGE {
                         return Ok(());
                     }
                 }
