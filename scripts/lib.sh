@@ -95,3 +95,19 @@ build_release() {
   step "Building the release (server binary + wasm bundle) with cargo leptos"
   (cd "$ROOT" && cargo leptos build --release)
 }
+
+# The SurrealDB server for the multi-instance topology, built from crates.io once per machine
+# (about 25 minutes cold on 2 cores) into its own cache, so it never slows the app's builds.
+SURREAL_VERSION="3.3.5"
+SURREAL_BIN="$CACHE/bin/surreal-$SURREAL_VERSION"
+ensure_surreal() {
+  if [ -x "$SURREAL_BIN" ]; then
+    return 0
+  fi
+  step "Building the SurrealDB server $SURREAL_VERSION (crate surrealdb-server; about 25 minutes, once per machine)"
+  mkdir -p "$CACHE/bin"
+  CARGO_TARGET_DIR="$CACHE/surreal-target" cargo build --release --locked -p surreal
+  install -m 0755 "$CACHE/surreal-target/release/surreal" "$SURREAL_BIN"
+  rm -rf "$CACHE/surreal-target"
+  step "SurrealDB server installed at $SURREAL_BIN"
+}

@@ -15,8 +15,10 @@ timed() {
   timings+=("$(printf '%-34s %5ss' "$name" "$(( $(date +%s) - t0 ))")")
 }
 
-apt_install redis-server chromium brotli curl ca-certificates python3 python3-pip
+apt_install redis-server nginx openssl chromium brotli curl ca-certificates python3 python3-pip
 ensure_build_tools
+# The SurrealDB server the multi-instance tests run against (built once per machine, cached).
+ensure_surreal
 
 step "Installing the Playwright runner (npm ci in end2end/, no browser download: Debian's Chromium is used)"
 (cd end2end && npm ci --no-audit --no-fund)
@@ -54,6 +56,23 @@ timed "OpenAPI: valid 3.1 and covers every API.md path" bash -c '
 timed "Rust tests (release profile, shares the build above)" cargo test --release "${SSR_PACKAGES[@]}" --features app/ssr
 rm -rf target/e2e-data   # the e2e server's data dir (its mail outbox is read by the specs)
 timed "Playwright (release build, Chromium)" bash -c 'cd end2end && CI=1 npx playwright test'
+# The local production topology: SurrealDB server, Redis, two instances, nginx with TLS. The
+# edge's promises are checked with curl, then two browsers pinned to different instances share
+# a live board.
+timed "topology: 2 instances behind nginx, live board across them" bash -c '
+  set -euo pipefail
+  dir=target/topology-ci
+  trap "bash scripts/topology.sh down --dir $dir >/dev/null 2>&1 || true" EXIT
+  bash scripts/topology.sh up --dir "$dir" --port-base "${TM_TOPOLOGY_PORT_BASE:-18500}"
+  source "$dir/topology.env"
+  expect() { [ "$2" = "$3" ] || { echo "topology: $1: expected $3, got $2" >&2; exit 1; }; }
+  expect "http redirects to https" "$(curl -s -o /dev/null -w "%{http_code} %{redirect_url}" "$TOPOLOGY_HTTP_URL/w/x?y=1")" "301 $TOPOLOGY_URL/w/x?y=1"
+  expect "/metrics is closed at the edge" "$(curl -sk -o /dev/null -w "%{http_code}" "$TOPOLOGY_URL/metrics")" 404
+  expect "/metrics is open on an instance" "$(curl -s -o /dev/null -w "%{http_code}" "$TOPOLOGY_APP_1_URL/metrics")" 200
+  expect "one HSTS header" "$(curl -skI "$TOPOLOGY_URL/" | grep -ci "^strict-transport-security")" 1
+  expect "readiness through the edge" "$(curl -sk -o /dev/null -w "%{http_code}" "$TOPOLOGY_URL/api/v1/health/ready")" 200
+  cd end2end && TOPOLOGY_URL="$TOPOLOGY_URL" CI=1 npx playwright test live
+  echo "ok: edge checks passed; the live board crossed instances"'
 
 step "Sizes"
 wasm="target/site/pkg/taskmanager.wasm"

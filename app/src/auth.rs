@@ -66,7 +66,7 @@ pub fn keep_session_fresh(auth: Auth) {
 
 /// `POST /api/v1/auth/renew` from the browser; true when the session was renewed.
 #[cfg(feature = "hydrate")]
-async fn renew() -> bool {
+pub(crate) async fn renew() -> bool {
     use wasm_bindgen::JsCast;
     let Some(window) = web_sys::window() else {
         return false;
@@ -82,6 +82,6 @@ async fn renew() -> bool {
 }
 
 #[cfg(not(feature = "hydrate"))]
-async fn renew() -> bool {
+pub(crate) async fn renew() -> bool {
     false
 }

@@ -596,6 +596,9 @@ pub struct ColumnPage {
 /// Everything the board page needs in one round trip.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoardData {
+    /// The workspace's version when this was read: live updates resume from it.
+    #[serde(default)]
+    pub version: i64,
     pub workspace: crate::workspace::WorkspaceView,
     pub members: Vec<crate::workspace::MemberView>,
     pub columns: Vec<ColumnPage>,

@@ -1,28 +1,8 @@
-import { APIRequestContext, expect, Page, test } from "./fixtures";
+import { APIRequestContext, expect, hydrated, Page, signUp as signUpAs, test, uniqueEmail } from "./fixtures";
 
 // The whole day of a team: workspace, members, cards on the board (mouse and keyboard), the
 // task panel (every field, checklist, comments, attachments), search, list filters, calendar,
 // dashboard. Screenshots land in test-results/ (CI artifacts, never committed).
-
-function uniqueEmail(tag: string): string {
-  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator("#app")).toHaveAttribute("data-hydrated", "true");
-}
-
-async function signUp(page: Page, name: string): Promise<string> {
-  const email = uniqueEmail("ws");
-  await page.goto("/signup");
-  await hydrated(page);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a fine password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return email;
-}
 
 async function registerOther(request: APIRequestContext, name: string): Promise<string> {
   const email = uniqueEmail("mate");
@@ -44,6 +24,8 @@ async function newWorkspace(page: Page, name: string): Promise<string> {
   const id = new URL(page.url()).pathname.split("/")[2];
   return id;
 }
+
+const signUp = (page: Page, name: string) => signUpAs(page, name, "ws");
 
 function column(page: Page, key: string) {
   return page.getByTestId(`column-${key}`);

@@ -322,24 +322,58 @@ impl Services {
     }
 
     async fn revoke_session_record(&self, session_id: &str) -> Result<()> {
-        self.database()
+        let mut res = self
+            .database()
             .client()
-            .query("UPDATE type::record('session', $sid) SET revoked_at = time::now() WHERE revoked_at = NONE")
+            .query("UPDATE type::record('session', $sid) SET revoked_at = time::now() WHERE revoked_at = NONE RETURN VALUE record::id(user)")
             .bind(("sid", session_id.to_owned()))
             .await?
             .check()?;
+        let users: Vec<String> = res.take(0)?;
+        self.sessions_changed(&users);
         Ok(())
+    }
+
+    /// Tells every instance that these users' sessions changed: their sockets re-check.
+    fn sessions_changed(&self, users: &[String]) {
+        for user in users.iter().collect::<std::collections::BTreeSet<_>>() {
+            self.hub().sessions_changed(user);
+        }
+    }
+
+    /// Whether the caller's session (if it has one) is still valid: not revoked, not expired,
+    /// its user not deleted. Sockets check this when told sessions changed, and now and then.
+    pub async fn session_live(&self, caller: &Caller) -> Result<bool> {
+        let Some(sid) = &caller.session_id else {
+            return Ok(true);
+        };
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "SELECT VALUE revoked_at = NONE AND expires_at > time::now() AND user.id != NONE \
+                 FROM ONLY type::record('session', $sid) WHERE user = type::record('user', $uid)",
+            )
+            .bind(("sid", sid.clone()))
+            .bind(("uid", caller.user_id.clone()))
+            .await?
+            .check()?;
+        let live: Option<bool> = res.take(0)?;
+        Ok(live == Some(true))
     }
 
     /// Logs out: revokes the session of the refresh token (if any) and of the caller (if any).
     pub async fn logout(&self, refresh_token: Option<&str>, caller: Option<&Caller>) -> Result<()> {
         if let Some(token) = refresh_token {
-            self.database()
+            let mut res = self
+                .database()
                 .client()
-                .query("UPDATE session SET revoked_at = time::now() WHERE id IN (SELECT VALUE session FROM refresh_token WHERE token_hash = $hash) AND revoked_at = NONE")
+                .query("UPDATE session SET revoked_at = time::now() WHERE id IN (SELECT VALUE session FROM refresh_token WHERE token_hash = $hash) AND revoked_at = NONE RETURN VALUE record::id(user)")
                 .bind(("hash", hash_secret(token)))
                 .await?
                 .check()?;
+            let users: Vec<String> = res.take(0)?;
+            self.sessions_changed(&users);
         }
         if let Some(sid) = caller.and_then(|c| c.session_id.as_deref()) {
             self.revoke_session_record(sid).await?;
@@ -434,6 +468,7 @@ impl Services {
             .bind(("uid", caller.user_id.clone()))
             .await?
             .check()?;
+        self.sessions_changed(std::slice::from_ref(&caller.user_id));
         tracing::info!(user = %caller.user_id, "account deleted");
         Ok(())
     }
@@ -498,6 +533,7 @@ impl Services {
             .bind(("keep", caller.session_id.clone().unwrap_or_default()))
             .await?
             .check()?;
+        self.sessions_changed(std::slice::from_ref(&caller.user_id));
         Ok(())
     }
 
@@ -552,6 +588,7 @@ impl Services {
         if session_id.is_some() && revoked.is_empty() {
             return Err(Error::not_found("Session"));
         }
+        self.sessions_changed(std::slice::from_ref(&caller.user_id));
         Ok(())
     }
 

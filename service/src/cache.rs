@@ -22,6 +22,7 @@ pub struct RedisSettings {
 /// A handle to Redis. Cheap to clone; all clones share one multiplexed connection.
 #[derive(Clone)]
 pub struct Redis {
+    client: redis::Client,
     manager: ConnectionManager,
     key_prefix: String,
 }
@@ -40,9 +41,10 @@ impl Redis {
             .set_response_timeout(Some(RESPONSE_TIMEOUT))
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
-        let manager = ConnectionManager::new_lazy_with_config(client, config)
+        let manager = ConnectionManager::new_lazy_with_config(client.clone(), config)
             .map_err(|e| Error::Internal(format!("cannot prepare the Redis connection: {e}")))?;
         Ok(Self {
+            client,
             manager,
             key_prefix: settings.key_prefix.clone(),
         })
@@ -68,6 +70,11 @@ impl Redis {
     /// A key under this deployment's prefix.
     pub fn key(&self, suffix: &str) -> String {
         format!("{}{}", self.key_prefix, suffix)
+    }
+
+    /// The client, for connections of their own (pub/sub).
+    pub(crate) fn client(&self) -> &redis::Client {
+        &self.client
     }
 
     /// The connection, for the adapters of this crate.

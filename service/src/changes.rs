@@ -139,6 +139,12 @@ impl Services {
             Change::Workspace { .. } => None,
         };
         let (event_kind, event_subject) = change.event();
+        // Sockets check membership against the member set of the workspace's members version.
+        let members_sql = if event_kind.starts_with("member.") {
+            "UPDATE ONLY type::record('workspace', $ws) SET members_version = version + 1;"
+        } else {
+            ""
+        };
         let activity_sql = if activity.is_some() {
             "CREATE activity SET workspace = type::record('workspace', $ws), task = $act_task, \
              kind = $act_kind, actor = type::record('user', $act_uid), data_json = $act_data;"
@@ -148,7 +154,7 @@ impl Services {
         // The event carries the version just assigned; the log keeps the newest EVENTS_KEPT
         // of a workspace (older ones are pruned every 64th change).
         let text = format!(
-            "BEGIN TRANSACTION;\n{statements}\n{activity_sql}\n\
+            "BEGIN TRANSACTION;\n{statements}\n{activity_sql}\n{members_sql}\n\
              UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN VALUE version;\n\
              LET $tm_v = (SELECT VALUE version FROM ONLY type::record('workspace', $ws));\n\
              CREATE event SET workspace = type::record('workspace', $ws), version = $tm_v, \
@@ -249,45 +255,43 @@ impl Services {
                 events: Vec::new(),
             });
         }
-        #[derive(Debug, SurrealValue)]
-        struct Row {
-            version: i64,
-            kind: String,
-            subject: String,
-            actor_id: String,
-        }
         let mut res = self
             .database()
             .client()
-            .query(
-                "SELECT version, kind, subject, record::id(actor) AS actor_id FROM event \
-                 WHERE workspace = type::record('workspace', $ws) AND version > $since \
-                 ORDER BY version LIMIT $limit",
-            )
+            .query(EVENTS_AFTER)
             .bind(("ws", workspace_id.to_owned()))
             .bind(("since", since))
             .bind(("limit", CHANGES_PAGE as i64))
             .await?
             .check()?;
-        let rows: Vec<Row> = res.take(0)?;
+        let rows: Vec<EventRow> = res.take(0)?;
         if rows.first().map(|r| r.version) != Some(since + 1) {
             return Err(resync());
         }
-        // Task events carry the task as it is now: one read for all of them.
+        let version = rows.last().map_or(current, |r| r.version);
+        let events = self.workspace_events(workspace_id, rows).await?;
+        Ok(domain::realtime::Changes { version, events })
+    }
+
+    /// The events of log rows: task events carry the task as it is now (one read for all).
+    async fn workspace_events(
+        &self,
+        workspace_id: &str,
+        rows: Vec<EventRow>,
+    ) -> Result<Vec<domain::realtime::WorkspaceEvent>> {
         let task_ids: Vec<String> = rows
             .iter()
-            .filter(|r| r.kind.starts_with("task."))
+            .filter(|r| about_task(&r.kind))
             .map(|r| r.subject.clone())
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
         let tasks = self.task_views(workspace_id, &task_ids).await?;
-        let version = rows.last().map_or(current, |r| r.version);
-        let events = rows
+        Ok(rows
             .into_iter()
             .map(|r| {
                 let data = match tasks.get(&r.subject) {
-                    Some(task) if r.kind.starts_with("task.") => {
+                    Some(task) if about_task(&r.kind) => {
                         serde_json::to_value(task).unwrap_or(serde_json::Value::Null)
                     }
                     _ => serde_json::json!({ "id": r.subject }),
@@ -300,8 +304,161 @@ impl Services {
                     data,
                 }
             })
+            .collect())
+    }
+}
+
+/// Events whose subject is a task: they carry the task as it is now.
+fn about_task(kind: &str) -> bool {
+    ["task.", "comment.", "attachment."]
+        .iter()
+        .any(|p| kind.starts_with(p))
+}
+
+#[derive(Debug, SurrealValue)]
+struct EventRow {
+    version: i64,
+    kind: String,
+    subject: String,
+    actor_id: String,
+}
+
+const EVENTS_AFTER: &str =
+    "SELECT version, kind, subject, record::id(actor) AS actor_id FROM event \
+     WHERE workspace = type::record('workspace', $ws) AND version > $since \
+     ORDER BY version LIMIT $limit";
+
+/// Events older than this are pruned (besides keeping at most [`EVENTS_KEPT`] per workspace):
+/// a client away for longer reloads the workspace.
+pub const EVENTS_MAX_AGE_DAYS: i64 = 14;
+
+/// Events after a version, loaded once per process for all its sockets, as the JSON text each
+/// socket sends.
+pub struct Feed {
+    /// The version the client has after these events.
+    pub version: i64,
+    /// Each event as JSON text, oldest first.
+    pub events: Vec<bytes::Bytes>,
+    /// True when the page limit cut the events short: ask again from `version`.
+    pub more: bool,
+    /// The log no longer holds what follows the asked version: the client must reload.
+    pub resync: bool,
+    members: std::sync::Arc<std::collections::HashSet<String>>,
+}
+
+/// Feeds by (workspace, since, at least this version).
+pub(crate) type FeedCache = quick_cache::sync::Cache<(String, i64, i64), std::sync::Arc<Feed>>;
+/// Member user ids by (workspace, members version).
+pub(crate) type MemberCache =
+    quick_cache::sync::Cache<(String, i64), std::sync::Arc<std::collections::HashSet<String>>>;
+
+impl Services {
+    /// What a socket sends next for a workspace it follows: the events after `since`, given
+    /// that some notice announced `at_least` (`None`: no notice, read afresh). Loaded once per process for every socket at the
+    /// same point (one query for a thousand sockets); membership is checked for each caller
+    /// against the member set as of the loaded version, so a removed member gets `not_found`.
+    pub async fn feed_since(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+        since: i64,
+        at_least: Option<i64>,
+    ) -> Result<std::sync::Arc<Feed>> {
+        let feed = match at_least {
+            Some(at_least) => {
+                let key = (workspace_id.to_owned(), since, at_least);
+                self.feed_cache()
+                    .get_or_insert_async(&key, async {
+                        self.load_feed(workspace_id, since)
+                            .await
+                            .map(std::sync::Arc::new)
+                    })
+                    .await?
+            }
+            // No notice to go by (a listener that fell behind): read afresh.
+            None => std::sync::Arc::new(self.load_feed(workspace_id, since).await?),
+        };
+        if !feed.members.contains(&caller.user_id) {
+            return Err(Error::not_found("Workspace"));
+        }
+        Ok(feed)
+    }
+
+    async fn load_feed(&self, workspace_id: &str, since: i64) -> Result<Feed> {
+        #[derive(Debug, SurrealValue)]
+        struct Head {
+            version: i64,
+            members_version: i64,
+        }
+        let mut res = self
+            .database()
+            .client()
+            .query(format!(
+                "SELECT version, members_version FROM ONLY type::record('workspace', $ws);{EVENTS_AFTER}"
+            ))
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("since", since))
+            .bind(("limit", CHANGES_PAGE as i64))
+            .await?
+            .check()?;
+        let head: Option<Head> = res.take(0)?;
+        let head = head.ok_or_else(|| Error::not_found("Workspace"))?;
+        let rows: Vec<EventRow> = res.take(1)?;
+        let members = self
+            .member_cache()
+            .get_or_insert_async(&(workspace_id.to_owned(), head.members_version), async {
+                let mut res = self
+                    .database()
+                    .client()
+                    .query("SELECT VALUE record::id(user) FROM member WHERE workspace = type::record('workspace', $ws)")
+                    .bind(("ws", workspace_id.to_owned()))
+                    .await?
+                    .check()?;
+                let ids: Vec<String> = res.take(0)?;
+                Ok::<_, Error>(std::sync::Arc::new(ids.into_iter().collect()))
+            })
+            .await?;
+        let resync = since < 0
+            || since > head.version.max(rows.last().map_or(0, |r| r.version))
+            || (!rows.is_empty() && rows[0].version != since + 1)
+            || (rows.is_empty() && since < head.version);
+        if resync {
+            return Ok(Feed {
+                version: head.version,
+                events: Vec::new(),
+                more: false,
+                resync: true,
+                members,
+            });
+        }
+        let more = rows.len() >= CHANGES_PAGE;
+        let version = rows.last().map_or(since, |r| r.version);
+        let events = self
+            .workspace_events(workspace_id, rows)
+            .await?
+            .iter()
+            .map(|e| bytes::Bytes::from(serde_json::to_vec(e).unwrap_or_default()))
             .collect();
-        Ok(domain::realtime::Changes { version, events })
+        Ok(Feed {
+            version,
+            events,
+            more,
+            resync: false,
+            members,
+        })
+    }
+
+    /// Deletes events older than [`EVENTS_MAX_AGE_DAYS`] (every instance runs it now and
+    /// then; it is idempotent).
+    pub(crate) async fn prune_old_events(&self) -> Result<()> {
+        self.database()
+            .client()
+            .query(format!(
+                "DELETE event WHERE at < time::now() - {EVENTS_MAX_AGE_DAYS}d"
+            ))
+            .await?
+            .check()?;
+        Ok(())
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Services {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     database: Database,
     redis: Option<Redis>,
     lifecycle: Lifecycle,
@@ -55,6 +55,8 @@ struct Inner {
     role_cache: RoleCache,
     change_turns: crate::changes::ChangeTurns,
     hub: crate::hub::Hub,
+    feed_cache: crate::changes::FeedCache,
+    member_cache: crate::changes::MemberCache,
 }
 
 /// Members' roles by (workspace, user, workspace version); see `membership_version`.
@@ -63,6 +65,10 @@ pub(crate) type RoleCache =
 
 /// Roles remembered per process (a few dozen bytes each).
 const ROLE_CACHE_ENTRIES: usize = 10_000;
+/// Loaded ranges of workspace events shared by this process's sockets (see `feed_since`).
+const FEED_CACHE_ENTRIES: usize = 512;
+/// Member sets by (workspace, members version).
+const MEMBER_CACHE_ENTRIES: usize = 1_024;
 
 impl Services {
     /// Connects to the database and applies migrations; prepares Redis without requiring it to be
@@ -87,13 +93,16 @@ impl Services {
                 list_cache: crate::tasks::ListCache::new(),
                 role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
                 change_turns: crate::changes::ChangeTurns::new(),
-                hub: crate::hub::Hub::new(),
+                hub: crate::hub::Hub::new(&settings.instance_id, redis.clone()),
+                feed_cache: crate::changes::FeedCache::new(FEED_CACHE_ENTRIES),
+                member_cache: crate::changes::MemberCache::new(MEMBER_CACHE_ENTRIES),
                 redis,
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
                 version: settings.version,
             }),
         };
+        crate::hub::spawn(&services);
         Ok((services, report))
     }
 
@@ -128,6 +137,23 @@ impl Services {
     /// The realtime hub of this process.
     pub fn hub(&self) -> &crate::hub::Hub {
         &self.inner.hub
+    }
+
+    pub(crate) fn inner(&self) -> &Arc<Inner> {
+        &self.inner
+    }
+
+    /// The services again from a background task's weak handle, unless they were dropped.
+    pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<Self> {
+        weak.upgrade().map(|inner| Self { inner })
+    }
+
+    pub(crate) fn feed_cache(&self) -> &crate::changes::FeedCache {
+        &self.inner.feed_cache
+    }
+
+    pub(crate) fn member_cache(&self) -> &crate::changes::MemberCache {
+        &self.inner.member_cache
     }
 
     pub(crate) fn change_turns(&self) -> &crate::changes::ChangeTurns {

@@ -1205,6 +1205,8 @@ impl Services {
         workspace_id: &str,
         per_column: u32,
     ) -> Result<domain::task::BoardData> {
+        // Read first: whatever changes while the rest is read arrives live after it.
+        let version = self.workspace_version(caller, workspace_id).await?;
         let workspace = self.get_workspace(caller, workspace_id).await?;
         let members = self.list_members(caller, workspace_id).await?;
         let mut res = self
@@ -1240,6 +1242,7 @@ impl Services {
             });
         }
         Ok(domain::task::BoardData {
+            version,
             workspace,
             members,
             columns,

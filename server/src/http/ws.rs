@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::header::ORIGIN;
 use axum::http::HeaderMap;
@@ -24,6 +24,7 @@ use domain::ErrorCode;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
+use service::hub::{Follow, Notice};
 use service::{Caller, Services};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
@@ -40,6 +41,10 @@ const SILENT_LIMIT: Duration = Duration::from_secs(60);
 const CLOSE_SLOW: u16 = 4008;
 /// Close code for "this instance is going away: reconnect" (RFC 6455 "service restart").
 const CLOSE_RESTART: u16 = 1012;
+/// Close code for "your session ended: sign in again" (4000 + HTTP 401).
+const CLOSE_SIGNED_OUT: u16 = 4401;
+/// Every this many heartbeats, the socket's session is checked even without an announcement.
+const SESSION_CHECK_BEATS: u32 = 3;
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -105,8 +110,8 @@ struct Connection {
     services: Services,
     caller: Caller,
     out: mpsc::Sender<Message>,
-    /// Followed workspaces and the version sent up to.
-    subscriptions: HashMap<String, i64>,
+    /// Followed workspaces: the version sent up to, and the hub's note that we follow it.
+    subscriptions: HashMap<String, (i64, Follow)>,
 }
 
 /// Why a connection ends.
@@ -137,6 +142,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
     let mut heartbeat = tokio::time::interval(PING_EVERY);
     heartbeat.tick().await;
     let mut last_heard = Instant::now();
+    let mut beats: u32 = 0;
     let end = loop {
         let step = tokio::select! {
             incoming = stream.next() => match incoming {
@@ -151,10 +157,18 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 }
             },
             notice = notices.recv() => match notice {
-                Ok(n) => match conn.subscriptions.get(&n.workspace_id) {
-                    Some(sent) if *sent < n.version => conn.pull(&n.workspace_id).await,
-                    _ => Ok(()),
-                },
+                Ok(Notice::Workspace { workspace_id, version }) => {
+                    match conn.subscriptions.get(&workspace_id) {
+                        Some((sent, _)) if *sent < version => {
+                            conn.pull(&workspace_id, Some(version)).await
+                        }
+                        _ => Ok(()),
+                    }
+                }
+                Ok(Notice::Sessions { user_id }) if user_id == conn.caller.user_id => {
+                    conn.check_session().await
+                }
+                Ok(Notice::Sessions { .. }) => Ok(()),
                 // Missed notices: the log has everything, so re-pull every followed workspace.
                 Err(broadcast::error::RecvError::Lagged(_)) => conn.pull_all().await,
                 Err(broadcast::error::RecvError::Closed) => Err(End::Gone),
@@ -168,8 +182,15 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 Err(End::Gone)
             }
             _ = heartbeat.tick() => {
+                beats += 1;
                 if last_heard.elapsed() > SILENT_LIMIT {
                     Err(End::Gone)
+                } else if beats.is_multiple_of(SESSION_CHECK_BEATS) {
+                    // Revocations are announced, but an announcement may be lost: look too.
+                    match conn.check_session().await {
+                        Ok(()) => conn.send(Message::Ping(Vec::new().into())),
+                        Err(end) => Err(end),
+                    }
                 } else {
                     conn.send(Message::Ping(Vec::new().into()))
                 }
@@ -227,14 +248,17 @@ impl Connection {
                     Ok(v) => v,
                     Err(e) => return self.refuse(&workspace_id, &e),
                 };
-                self.subscriptions
-                    .insert(workspace_id.clone(), since_version.unwrap_or(current));
+                let follow = self.services.hub().follow(&workspace_id, current);
+                self.subscriptions.insert(
+                    workspace_id.clone(),
+                    (since_version.unwrap_or(current), follow),
+                );
                 self.send_json(&json!({
                     "type": "subscribed",
                     "workspace_id": workspace_id,
                     "version": current,
                 }))?;
-                self.pull(&workspace_id).await
+                self.pull(&workspace_id, Some(current)).await
             }
             ClientMessage::Unsubscribe { workspace_id } => {
                 self.subscriptions.remove(&workspace_id);
@@ -257,53 +281,71 @@ impl Connection {
         }))
     }
 
-    /// Sends the events after the version this client has, from the log.
-    async fn pull(&mut self, workspace_id: &str) -> Result<(), End> {
+    /// Closes the socket if its session was revoked (or expired, or its account deleted).
+    async fn check_session(&mut self) -> Result<(), End> {
+        match self.services.session_live(&self.caller).await {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                let _ = self.out.try_send(Message::Close(Some(CloseFrame {
+                    code: CLOSE_SIGNED_OUT,
+                    reason: "session ended: sign in again".into(),
+                })));
+                Err(End::Gone)
+            }
+            // The database is unreachable: keep the socket; the next check decides.
+            Err(e) => {
+                tracing::warn!(error = %e.chain(), "websocket: session check failed");
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends the events after the version this client has, from the log, given that a notice
+    /// announced `at_least` (`None`: read afresh).
+    async fn pull(&mut self, workspace_id: &str, mut at_least: Option<i64>) -> Result<(), End> {
         loop {
-            let Some(&since) = self.subscriptions.get(workspace_id) else {
+            let Some((since, _)) = self.subscriptions.get(workspace_id) else {
                 return Ok(());
             };
-            match self
+            let since = *since;
+            let feed = match self
                 .services
-                .changes_since(&self.caller, workspace_id, since)
+                .feed_since(&self.caller, workspace_id, since, at_least)
                 .await
             {
-                Ok(changes) => {
-                    let done = changes.events.is_empty() || changes.version <= since;
-                    for event in &changes.events {
-                        self.send_json(&serde_json::to_value(event).unwrap_or_default())?;
-                    }
-                    self.subscriptions
-                        .insert(workspace_id.to_owned(), changes.version);
-                    if done || changes.events.len() < service::changes::CHANGES_PAGE {
-                        return Ok(());
-                    }
-                }
-                Err(e) if e.code() == ErrorCode::ResyncRequired => {
-                    let current = match self
-                        .services
-                        .workspace_version(&self.caller, workspace_id)
-                        .await
-                    {
-                        Ok(v) => v,
-                        Err(e) => return self.refuse(workspace_id, &e),
-                    };
-                    self.subscriptions.insert(workspace_id.to_owned(), current);
-                    return self.send_json(&json!({
-                        "type": "resync_required",
-                        "workspace_id": workspace_id,
-                        "version": current,
-                    }));
-                }
+                Ok(feed) => feed,
                 Err(e) => return self.refuse(workspace_id, &e),
+            };
+            if feed.resync {
+                self.advance(workspace_id, feed.version);
+                return self.send_json(&json!({
+                    "type": "resync_required",
+                    "workspace_id": workspace_id,
+                    "version": feed.version,
+                }));
             }
+            for event in &feed.events {
+                let text = Utf8Bytes::try_from(event.clone()).map_err(|_| End::Gone)?;
+                self.send(Message::Text(text))?;
+            }
+            self.advance(workspace_id, feed.version);
+            if !feed.more {
+                return Ok(());
+            }
+            at_least = None;
+        }
+    }
+
+    fn advance(&mut self, workspace_id: &str, version: i64) {
+        if let Some((sent, _)) = self.subscriptions.get_mut(workspace_id) {
+            *sent = version;
         }
     }
 
     async fn pull_all(&mut self) -> Result<(), End> {
         let followed: Vec<String> = self.subscriptions.keys().cloned().collect();
         for workspace_id in followed {
-            self.pull(&workspace_id).await?;
+            self.pull(&workspace_id, None).await?;
         }
         Ok(())
     }

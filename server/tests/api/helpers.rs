@@ -174,3 +174,83 @@ pub async fn json(res: reqwest::Response) -> serde_json::Value {
     serde_json::from_slice(&bytes)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
 }
+
+/// A real SurrealDB server (the `surreal` workspace member, built once per machine by
+/// `scripts/lib.sh`'s `ensure_surreal`) on a free loopback port, file-backed in a scratch
+/// directory, killed on drop.
+pub struct SurrealServer {
+    pub port: u16,
+    child: Child,
+}
+
+impl SurrealServer {
+    pub fn start() -> Self {
+        let bin = std::env::var("TM_SURREAL_BIN").unwrap_or_else(|_| {
+            format!(
+                "{}/.cache/taskmanager/bin/surreal-3.3.5",
+                std::env::var("HOME").unwrap_or_default()
+            )
+        });
+        assert!(
+            std::path::Path::new(&bin).exists(),
+            "no SurrealDB server at {bin}: scripts/test.sh builds it (or set TM_SURREAL_BIN)"
+        );
+        let port = free_port();
+        let dir = scratch_dir("surreal");
+        let child = Command::new(&bin)
+            .args([
+                "start",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--user",
+                "root",
+                "--pass",
+                "root",
+                "--log",
+                "warn",
+                "--no-banner",
+                &format!("surrealkv://{}", dir.join("db").display()),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the SurrealDB server starts");
+        let server = Self { port, child };
+        let start = Instant::now();
+        while !server.healthy() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the SurrealDB server did not become healthy"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.port)
+    }
+
+    fn healthy(&self) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+        if stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .is_err()
+        {
+            return false;
+        }
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head).is_ok() && head.ends_with(b"200")
+    }
+}
+
+impl Drop for SurrealServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -9,10 +9,10 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::helpers::{spawn_app, TestApp};
 
-type Socket =
+pub(crate) type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, token: &str) -> Socket {
+pub(crate) async fn connect(app: &TestApp, token: &str) -> Socket {
     let mut request = format!("ws://{}/api/v1/ws", app.addr)
         .into_client_request()
         .unwrap();
@@ -24,7 +24,7 @@ async fn connect(app: &TestApp, token: &str) -> Socket {
     socket
 }
 
-async fn send(socket: &mut Socket, value: Value) {
+pub(crate) async fn send(socket: &mut Socket, value: Value) {
     socket
         .send(Message::Text(value.to_string().into()))
         .await
@@ -32,7 +32,7 @@ async fn send(socket: &mut Socket, value: Value) {
 }
 
 /// The next JSON message (pings skipped), failing after 5 s.
-async fn next(socket: &mut Socket) -> Value {
+pub(crate) async fn next(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await
@@ -45,7 +45,7 @@ async fn next(socket: &mut Socket) -> Value {
     }
 }
 
-async fn workspace(app: &TestApp, token: &str) -> String {
+pub(crate) async fn workspace(app: &TestApp, token: &str) -> String {
     let (_, ws) = app
         .call(
             "POST",

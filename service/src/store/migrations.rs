@@ -204,6 +204,15 @@ DEFINE FIELD IF NOT EXISTS at ON event TYPE datetime DEFAULT time::now() READONL
 DEFINE INDEX IF NOT EXISTS event_version ON event FIELDS workspace, version UNIQUE;
 "#,
     },
+    Migration {
+        version: 10,
+        name: "members version and event age",
+        sql: r#"
+DEFINE FIELD IF NOT EXISTS members_version ON workspace TYPE int DEFAULT 0;
+UPDATE workspace SET members_version = 0 WHERE members_version = NONE;
+DEFINE INDEX IF NOT EXISTS event_at ON event FIELDS at;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).

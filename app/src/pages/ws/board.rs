@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::dates::{day_of, short_date};
 use super::{initials, load_error, member_name, task_href, use_ws};
 use crate::api::{add_card, board, fetch_task_page, move_card, BOARD_PAGE};
+use crate::live::LiveEvent;
 
 #[derive(Clone, Debug, PartialEq)]
 struct ColState {
@@ -61,6 +62,81 @@ fn apply_move(
     col.tasks.insert(at, task);
     col.total += 1;
     true
+}
+
+/// Puts a task where the server says it is now: out of wherever it was, into its column at
+/// its position (or only counted there, when its place is beyond the loaded cards).
+fn upsert_task(cols: &mut [ColState], task: TaskView, created: bool) {
+    let mut was_here = false;
+    for c in cols.iter_mut() {
+        if let Some(i) = c.tasks.iter().position(|t| t.id == task.id) {
+            c.tasks.remove(i);
+            c.total = c.total.saturating_sub(1);
+            was_here = true;
+            break;
+        }
+    }
+    let Some(col) = cols.iter_mut().find(|c| c.key == task.status) else {
+        return;
+    };
+    if was_here || created {
+        col.total += 1;
+    }
+    match col.tasks.iter().position(|t| t.position > task.position) {
+        Some(at) => col.tasks.insert(at, task),
+        None if col.next.is_none() => col.tasks.push(task),
+        None => {} // on a page not loaded yet
+    }
+}
+
+fn remove_task(cols: &mut [ColState], id: &str) {
+    for c in cols.iter_mut() {
+        if let Some(i) = c.tasks.iter().position(|t| t.id == id) {
+            c.tasks.remove(i);
+            c.total = c.total.saturating_sub(1);
+            return;
+        }
+    }
+}
+
+/// Applies one live task event; returns what to announce when someone else made it.
+fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
+    if event.kind == "task.deleted" {
+        let id = event.data.get("id")?.as_str()?;
+        let title = cols
+            .iter()
+            .flat_map(|c| c.tasks.iter())
+            .find(|t| t.id == id)
+            .map(|t| t.title.clone());
+        remove_task(cols, id);
+        return title.map(|t| format!("deleted {t}"));
+    }
+    let task: TaskView = serde_json::from_value(event.data.clone()).ok()?;
+    let column = cols
+        .iter()
+        .find(|c| c.key == task.status)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let what = match event.kind.as_str() {
+        "task.created" => format!("added {} to {column}", task.title),
+        "task.moved" => format!("moved {} to {column}", task.title),
+        _ => format!("changed {}", task.title),
+    };
+    upsert_task(cols, task, event.kind == "task.created");
+    Some(what)
+}
+
+/// The id of the focused element, so a re-render can give focus back.
+fn focused_id() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        document()
+            .active_element()
+            .map(|e| e.id())
+            .filter(|id| !id.is_empty())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
 }
 
 fn replace_task(cols: &mut [ColState], task: TaskView) {
@@ -157,6 +233,45 @@ fn Board(data: BoardData) -> impl IntoView {
     let dragging = RwSignal::new(None::<String>);
     let today = Memo::new(move |_| ctx.today.get().and_then(Result::ok).unwrap_or_default());
 
+    // Live: events after the version this data was read at are applied in place, so the board
+    // never reloads (or loses focus) for someone else's change; our own come back as events
+    // too and land where the optimistic update already put them.
+    let live = ctx.live;
+    let data_version = data.version;
+    live.data_at(data_version);
+    let me = crate::auth::use_auth().current().map(|u| u.id);
+    let seen = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let mut last = seen.get_value();
+        let events: Vec<LiveEvent> = live
+            .unseen(&mut last)
+            .into_iter()
+            .filter(|e| e.version > data_version && e.kind.starts_with("task."))
+            .collect();
+        seen.set_value(last);
+        if events.is_empty() {
+            return;
+        }
+        let focus = focused_id();
+        let mut said = Vec::new();
+        cols.update(|c| {
+            for e in &events {
+                if let Some(what) = apply_event(c, e) {
+                    if me.as_deref() != Some(e.actor_id.as_str()) {
+                        let who = members.with_value(|m| member_name(m, &e.actor_id));
+                        said.push(format!("{who} {what}."));
+                    }
+                }
+            }
+        });
+        if !said.is_empty() {
+            announce.set(said.join(" "));
+        }
+        if let Some(id) = focus {
+            focus_later(id);
+        }
+    });
+
     let mover = Callback::new(move |(task_id, status, before, after, focus): MoveArgs| {
         let snapshot = cols.get_untracked();
         let title = snapshot
@@ -230,6 +345,12 @@ fn Board(data: BoardData) -> impl IntoView {
 
     let added = Callback::new(move |task: TaskView| {
         cols.update(|c| {
+            // Its live event may have arrived first.
+            if c.iter()
+                .any(|col| col.tasks.iter().any(|t| t.id == task.id))
+            {
+                return;
+            }
             if let Some(col) = c.iter_mut().find(|c| c.key == task.status) {
                 col.total += 1;
                 if col.next.is_none() {

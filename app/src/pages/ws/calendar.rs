@@ -50,8 +50,15 @@ pub fn CalendarView() -> impl IntoView {
             .unwrap_or((2026, 1))
     });
     let tasks = Resource::new_blocking(
-        move || (ctx.id.get(), month.get(), ctx.changed.get()),
-        |(id, (y, m), _)| month_tasks(id, y, m),
+        move || {
+            (
+                ctx.id.get(),
+                month.get(),
+                ctx.changed.get(),
+                ctx.remote.get(),
+            )
+        },
+        |(id, (y, m), _, _)| month_tasks(id, y, m),
     );
 
     view! {

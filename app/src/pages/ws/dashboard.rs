@@ -13,8 +13,8 @@ use crate::api::fetch_stats;
 pub fn DashboardView() -> impl IntoView {
     let ctx = use_ws();
     let stats = Resource::new_blocking(
-        move || (ctx.id.get(), ctx.changed.get()),
-        |(id, _)| fetch_stats(id),
+        move || (ctx.id.get(), ctx.changed.get(), ctx.remote.get()),
+        |(id, _, _)| fetch_stats(id),
     );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Counting…"</p> }>

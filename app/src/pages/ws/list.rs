@@ -60,8 +60,15 @@ pub fn ListView() -> impl IntoView {
         limit: Some(50),
     };
     let first = Resource::new_blocking(
-        move || (ctx.id.get(), task_query(), ctx.changed.get()),
-        |(id, q, _)| fetch_task_page(id, q),
+        move || {
+            (
+                ctx.id.get(),
+                task_query(),
+                ctx.changed.get(),
+                ctx.remote.get(),
+            )
+        },
+        |(id, q, _, _)| fetch_task_page(id, q),
     );
     let people = Resource::new_blocking(move || ctx.id.get(), members);
     let extra = RwSignal::new(Vec::<TaskView>::new());

@@ -29,6 +29,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{my_workspaces, workspace};
 use crate::auth::use_auth;
+use crate::live::{Live, LiveState};
 
 /// What the views of one workspace share.
 #[derive(Clone, Copy)]
@@ -39,6 +40,11 @@ pub struct WsCtx {
     pub workspace: Resource<Result<WorkspaceView, ApiError>>,
     /// `YYYY-MM-DD`, from the server.
     pub today: Resource<Result<String, ApiError>>,
+    /// The workspace's live events.
+    pub live: Live,
+    /// Bumped (at most every half second) when others changed tasks: views that do not apply
+    /// events in place reload.
+    pub remote: RwSignal<u32>,
 }
 
 impl WsCtx {
@@ -91,13 +97,17 @@ pub fn WorkspaceShell() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let changed = RwSignal::new(0u32);
     let ws = Resource::new_blocking(move || (id.get(), changed.get()), |(id, _)| workspace(id));
+    let live = Live::new(id.get_untracked());
     let ctx = WsCtx {
         id,
         changed,
         workspace: ws,
         today: Resource::new_blocking(|| (), |_| crate::api::today()),
+        live,
+        remote: RwSignal::new(0),
     };
     provide_context(ctx);
+    follow_live(ctx);
     // Created here, not inside the Transition below: resources must be created in the same
     // order on the server and in the browser, or hydration pairs values with the wrong ones.
     let all = Resource::new_blocking(|| (), |_| my_workspaces());
@@ -120,6 +130,7 @@ pub fn WorkspaceShell() -> impl IntoView {
                         <div class="ws-head__title">
                             <WorkspaceSwitcher current=w.clone() all=all/>
                             <span class="badge" title="Your role here">{w.role.as_str()}</span>
+                            <LiveBadge live=live/>
                         </div>
                         <form class="ws-search" role="search" method="get" action=format!("/w/{}/search", w.id)>
                             <label class="sr-only" for="ws-search-q">"Search tasks"</label>
@@ -174,5 +185,74 @@ fn WorkspaceSwitcher(
                 <a class="switcher__all" href="/workspaces">"All workspaces…"</a>
             </div>
         </details>
+    }
+}
+
+/// Keeps the socket open for the shown workspace and turns its events into reloads for the
+/// views that do not apply them in place (the board does).
+fn follow_live(ctx: WsCtx) {
+    let live = ctx.live;
+    // Client only: effects do not run on the server.
+    Effect::new(move |_| crate::live::connect(live));
+    Effect::new(move |previous: Option<String>| {
+        let id = ctx.id.get();
+        if previous.is_some_and(|p| p != id) {
+            live.switch(id.clone());
+        }
+        id
+    });
+    let seen = StoredValue::new(0u64);
+    let pending = StoredValue::new(false);
+    Effect::new(move |_| {
+        let mut last = seen.get_value();
+        let events = live.unseen(&mut last);
+        seen.set_value(last);
+        if events.is_empty() {
+            return;
+        }
+        if events
+            .iter()
+            .any(|e| e.kind.starts_with("member.") || e.kind.starts_with("workspace."))
+        {
+            // Members, columns or the name changed: everything reloads.
+            ctx.bump();
+        } else if !pending.get_value() {
+            // Several changes in a burst: one reload.
+            pending.set_value(true);
+            set_timeout(
+                move || {
+                    pending.set_value(false);
+                    ctx.remote.update(|n| *n += 1);
+                },
+                std::time::Duration::from_millis(300),
+            );
+        }
+    });
+    Effect::new(move |first: Option<()>| {
+        live.resynced.track();
+        if first.is_some() {
+            ctx.bump();
+        }
+    });
+}
+
+/// A small indicator of the live connection (announced politely when it changes).
+#[component]
+fn LiveBadge(live: Live) -> impl IntoView {
+    let label = move || match live.state.get() {
+        LiveState::Connecting => "Connecting…",
+        LiveState::Live => "Live",
+        LiveState::Reconnecting => "Reconnecting…",
+        LiveState::Closed => "Offline",
+    };
+    let class = move || match live.state.get() {
+        LiveState::Live => "live live--on",
+        LiveState::Connecting => "live",
+        _ => "live live--off",
+    };
+    view! {
+        <span class=class role="status" data-testid="live-state" title="Changes by others appear here as they happen">
+            <span class="live__dot" aria-hidden="true"></span>{label}
+        </span>
     }
 }

@@ -359,8 +359,31 @@ fn Comments(
     let busy = RwSignal::new(false);
     let members = StoredValue::new(members);
     let task_id = StoredValue::new(task_id);
+    // Others' comments on this task appear as they are written.
+    let live = super::use_ws().live;
+    let me = crate::auth::use_auth().current().map(|u| u.id);
+    let seen = StoredValue::new(
+        live.events
+            .with_untracked(|l| l.back().map_or(0, |(s, _)| *s)),
+    );
+    Effect::new(move |_| {
+        let mut last = seen.get_value();
+        let news = live.unseen(&mut last).into_iter().any(|e| {
+            e.kind == "comment.created"
+                && e.data.get("id").and_then(|v| v.as_str()) == Some(task_id.get_value().as_str())
+                && me.as_deref() != Some(e.actor_id.as_str())
+        });
+        seen.set_value(last);
+        if news {
+            leptos::task::spawn_local(async move {
+                if let Ok(detail) = fetch_task_detail(task_id.get_value()).await {
+                    comments.set(detail.comments);
+                }
+            });
+        }
+    });
     view! {
-        <section class="comments" aria-labelledby="comments-title">
+        <section class="comments" aria-labelledby="comments-title" aria-live="polite" aria-relevant="additions">
             <h3 id="comments-title">{move || format!("Comments ({})", comments.get().len())}</h3>
             <ol>
                 {move || comments.get().into_iter().map(|c| view! {

@@ -13,8 +13,8 @@ pub fn SearchView() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let results = Resource::new_blocking(
-        move || (ctx.id.get(), q.get(), ctx.changed.get()),
-        |(id, q, _)| async move {
+        move || (ctx.id.get(), q.get(), ctx.changed.get(), ctx.remote.get()),
+        |(id, q, _, _)| async move {
             if q.trim().is_empty() {
                 Ok(Vec::new())
             } else {

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# The local production topology, on loopback: a file-backed SurrealDB server, Redis, N app
+# instances (default 2) and nginx in front with TLS (a self-signed certificate made here),
+# HTTP -> HTTPS 301, websocket upgrade and /metrics closed. Tests, benchmarks and the deploy
+# rehearsal reuse it.
+#
+#   scripts/topology.sh up [--instances N] [--dir DIR] [--port-base P]
+#   scripts/topology.sh down [--dir DIR]
+#   scripts/topology.sh kill APP_INDEX   (kill -9 one instance)
+#   scripts/topology.sh stop APP_INDEX   (SIGTERM: drain, then exit)
+#   scripts/topology.sh start APP_INDEX  (start an instance again and wait until it is ready)
+#   scripts/topology.sh redis-restart
+#
+# Ports from P (default 18400): P http, P+1 https, P+2 SurrealDB, P+3 Redis, P+10+i instance i.
+# `up` writes DIR/topology.env (URLs, ports, pids) for the tools that drive it. It expects a
+# release build (`cargo leptos build --release`) and builds the SurrealDB server once per
+# machine when missing.
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+
+cmd="${1:-}"
+shift || true
+INSTANCES=2
+DIR="${TM_TOPOLOGY_DIR:-$ROOT/target/topology}"
+PORT_BASE="${TM_TOPOLOGY_PORT_BASE:-18400}"
+ARG=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --instances) INSTANCES="$2"; shift 2 ;;
+    --dir) DIR="$2"; shift 2 ;;
+    --port-base) PORT_BASE="$2"; shift 2 ;;
+    *) ARG="$1"; shift ;;
+  esac
+done
+DIR="$(mkdir -p "$DIR" && cd "$DIR" && pwd)"
+
+HTTP_PORT=$PORT_BASE
+HTTPS_PORT=$((PORT_BASE + 1))
+DB_PORT=$((PORT_BASE + 2))
+REDIS_PORT=$((PORT_BASE + 3))
+app_port() { echo $((PORT_BASE + 10 + $1)); }
+BIN="$ROOT/target/release/taskmanager"
+
+say() { printf '[topology] %s\n' "$*"; }
+die() { printf '[topology] error: %s\n' "$*" >&2; exit 1; }
+
+# wait_for WHAT SECONDS COMMAND...: retries the command until it succeeds.
+wait_for() {
+  local what="$1" secs="$2"; shift 2
+  local deadline=$(( $(date +%s) + secs ))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "$what did not become ready within ${secs}s (logs: $DIR/logs)"
+    sleep 0.1
+  done
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# spawn NAME COMMAND...: runs in its own session, logs to DIR/logs/NAME.log, pid in DIR/pids.
+spawn() {
+  local name="$1"; shift
+  setsid "$@" >>"$DIR/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$DIR/pids/$name.pid"
+}
+
+pid_of() { cat "$DIR/pids/$1.pid" 2>/dev/null || true; }
+alive() { local p; p="$(pid_of "$1")"; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+
+start_app() {
+  local i="$1" port; port="$(app_port "$i")"
+  mkdir -p "$DIR/app-$i"
+  port_free "$port" || die "port $port (instance $i) is taken"
+  spawn "app-$i" env -i PATH="$PATH" HOME="$HOME" \
+    TM_LISTEN="127.0.0.1:$port" \
+    TM_PUBLIC_URL="https://localhost:$HTTPS_PORT" \
+    TM_DATABASE_URL="ws://127.0.0.1:$DB_PORT" \
+    TM_DATABASE_USER=root TM_DATABASE_PASS="$(cat "$DIR/db-password")" \
+    TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+    TM_SECRET_KEY="$(cat "$DIR/secret-key")" \
+    TM_CLIENT_IP_HEADER=x-real-ip \
+    TM_INSTANCE_ID="app-$i" \
+    TM_DATA_DIR="$DIR/app-$i" \
+    TM_LOG_FORMAT=json \
+    TM_DRAIN_SECONDS="${TM_DRAIN_SECONDS:-10}" \
+    LEPTOS_SITE_ROOT="$ROOT/target/site" \
+    "$BIN" serve
+  wait_for "instance $i (127.0.0.1:$port)" 60 \
+    curl -fsS "http://127.0.0.1:$port/api/v1/health/ready"
+}
+
+up() {
+  [ -x "$BIN" ] || die "no release build at $BIN: run cargo leptos build --release first"
+  apt_install redis-server nginx openssl curl
+  ensure_surreal
+  if [ -f "$DIR/topology.env" ]; then
+    say "a topology is already up in $DIR: stopping it first"
+    down
+  fi
+  mkdir -p "$DIR/logs" "$DIR/pids" "$DIR/tls" "$DIR/nginx/conf" \
+    "$DIR/nginx/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
+  for port in "$HTTP_PORT" "$HTTPS_PORT" "$DB_PORT" "$REDIS_PORT"; do
+    port_free "$port" || die "port $port is taken (choose another --port-base)"
+  done
+  [ -f "$DIR/secret-key" ] || head -c 48 /dev/urandom | base64 -w0 > "$DIR/secret-key"
+  [ -f "$DIR/db-password" ] || head -c 18 /dev/urandom | base64 -w0 | tr '+/' 'xy' > "$DIR/db-password"
+
+  say "SurrealDB server on 127.0.0.1:$DB_PORT (file-backed: $DIR/surreal)"
+  spawn surreal "$SURREAL_BIN" start --bind "127.0.0.1:$DB_PORT" --user root \
+    --pass "$(cat "$DIR/db-password")" --log warn --no-banner "surrealkv://$DIR/surreal"
+  wait_for "SurrealDB" 30 curl -fsS "http://127.0.0.1:$DB_PORT/health"
+
+  say "Redis on 127.0.0.1:$REDIS_PORT (ephemeral: no persistence; losing it loses no data)"
+  spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+  wait_for "Redis" 10 redis-cli -p "$REDIS_PORT" ping
+
+  # Migrations run once, before the instances (as fly's release_command does).
+  say "Migrating the database"
+  env -i PATH="$PATH" TM_DATABASE_URL="ws://127.0.0.1:$DB_PORT" TM_DATABASE_USER=root \
+    TM_DATABASE_PASS="$(cat "$DIR/db-password")" TM_DATA_DIR="$DIR/migrate" \
+    TM_SECRET_KEY="$(cat "$DIR/secret-key")" "$BIN" migrate >>"$DIR/logs/migrate.log" 2>&1 \
+    || die "migrations failed (see $DIR/logs/migrate.log)"
+
+  for i in $(seq 1 "$INSTANCES"); do
+    say "Instance $i on 127.0.0.1:$(app_port "$i")"
+    start_app "$i"
+  done
+
+  say "nginx on 127.0.0.1:$HTTPS_PORT (TLS, self-signed) and :$HTTP_PORT (301 to https)"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=localhost" \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" >/dev/null 2>&1
+  local upstreams="" pinned="" routes=""
+  for i in $(seq 1 "$INSTANCES"); do
+    upstreams+="        server 127.0.0.1:$(app_port "$i") max_fails=1 fail_timeout=5s;"$'\n'
+    pinned+="    upstream app_$i { server 127.0.0.1:$(app_port "$i"); keepalive 16; }"$'\n'
+    routes+="        \"$i\" app_$i;"$'\n'
+  done
+  UPSTREAMS="$upstreams" PINNED="$pinned" ROUTES="$routes" python3 - "$ROOT/deploy/nginx/topology.conf.template" \
+    "$DIR/nginx/conf/nginx.conf" "$DIR" "$HTTP_PORT" "$HTTPS_PORT" <<'PY'
+import os, sys
+src, dst, d, http, https = sys.argv[1:]
+text = open(src).read()
+for key, value in {"@DIR@": d, "@HTTP_PORT@": http, "@HTTPS_PORT@": https,
+                   "@UPSTREAMS@": os.environ["UPSTREAMS"].rstrip("\n"),
+                   "@PINNED_UPSTREAMS@": os.environ["PINNED"].rstrip("\n"),
+                   "@ROUTES@": os.environ["ROUTES"].rstrip("\n")}.items():
+    text = text.replace(key, value)
+open(dst, "w").write(text)
+PY
+  nginx -t -p "$DIR/nginx" -c conf/nginx.conf -e "$DIR/logs/nginx-error.log" >>"$DIR/logs/nginx.log" 2>&1 \
+    || die "nginx rejected its configuration (see $DIR/logs/nginx.log)"
+  spawn nginx nginx -p "$DIR/nginx" -c conf/nginx.conf -e "$DIR/logs/nginx-error.log" -g 'daemon off;'
+  wait_for "nginx" 10 curl -fsSk "https://localhost:$HTTPS_PORT/api/v1/health/ready"
+
+  {
+    echo "TOPOLOGY_DIR=$DIR"
+    echo "TOPOLOGY_URL=https://localhost:$HTTPS_PORT"
+    echo "TOPOLOGY_HTTP_URL=http://localhost:$HTTP_PORT"
+    echo "TOPOLOGY_CA=$DIR/tls/cert.pem"
+    echo "TOPOLOGY_DATABASE_URL=ws://127.0.0.1:$DB_PORT"
+    echo "TOPOLOGY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
+    echo "TOPOLOGY_INSTANCES=$INSTANCES"
+    echo "TOPOLOGY_PORT_BASE=$PORT_BASE"
+    for i in $(seq 1 "$INSTANCES"); do
+      echo "TOPOLOGY_APP_${i}_URL=http://127.0.0.1:$(app_port "$i")"
+    done
+  } > "$DIR/topology.env"
+
+  cat <<EOF
+
+Topology up (logs in $DIR/logs):
+  app (nginx, TLS)   https://localhost:$HTTPS_PORT   (self-signed: $DIR/tls/cert.pem)
+  http               http://localhost:$HTTP_PORT  -> 301 to https
+  SurrealDB server   ws://127.0.0.1:$DB_PORT  (root / $DIR/db-password, data in $DIR/surreal)
+  Redis              redis://127.0.0.1:$REDIS_PORT
+$(for i in $(seq 1 "$INSTANCES"); do echo "  instance $i         http://127.0.0.1:$(app_port "$i")  (metrics: /metrics)"; done)
+Stop it with: scripts/topology.sh down --dir $DIR
+EOF
+}
+
+# stop_pid NAME SIGNAL SECONDS: signals and waits for the process to exit.
+stop_pid() {
+  local name="$1" signal="$2" secs="$3" pid
+  pid="$(pid_of "$name")"
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "-$signal" "$pid" 2>/dev/null || true
+    local deadline=$(( $(date +%s) + secs ))
+    while kill -0 "$pid" 2>/dev/null; do
+      if [ "$(date +%s)" -ge "$deadline" ]; then
+        kill -KILL "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 0.1
+    done
+  fi
+  rm -f "$DIR/pids/$name.pid"
+}
+
+down() {
+  [ -d "$DIR/pids" ] || { say "nothing running in $DIR"; return 0; }
+  say "Stopping nginx, the instances (draining), Redis and SurrealDB"
+  stop_pid nginx QUIT 10
+  for pidfile in "$DIR"/pids/app-*.pid; do
+    [ -e "$pidfile" ] || continue
+    stop_pid "$(basename "$pidfile" .pid)" TERM 30 &
+  done
+  wait
+  stop_pid redis TERM 10
+  stop_pid surreal TERM 15
+  rm -f "$DIR/topology.env"
+  say "Stopped"
+}
+
+load_env() {
+  [ -f "$DIR/topology.env" ] || die "no topology is up in $DIR"
+  # shellcheck disable=SC1091
+  source "$DIR/topology.env"
+  PORT_BASE="$TOPOLOGY_PORT_BASE"
+  HTTP_PORT=$PORT_BASE; HTTPS_PORT=$((PORT_BASE + 1)); DB_PORT=$((PORT_BASE + 2)); REDIS_PORT=$((PORT_BASE + 3))
+}
+
+case "$cmd" in
+  up) up ;;
+  down) down ;;
+  kill)
+    load_env; [ -n "$ARG" ] || die "which instance?"
+    say "kill -9 instance $ARG"; stop_pid "app-$ARG" KILL 5 ;;
+  stop)
+    load_env; [ -n "$ARG" ] || die "which instance?"
+    say "SIGTERM instance $ARG (drains)"; stop_pid "app-$ARG" TERM 30 ;;
+  start)
+    load_env; [ -n "$ARG" ] || die "which instance?"
+    alive "app-$ARG" && die "instance $ARG is running"
+    say "Starting instance $ARG"; start_app "$ARG" ;;
+  redis-restart)
+    load_env; say "Restarting Redis (its contents are lost)"
+    stop_pid redis KILL 5
+    spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+    wait_for "Redis" 10 redis-cli -p "$REDIS_PORT" ping ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
