@@ -19,6 +19,9 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 
+# Every socket is a file descriptor: room for tens of thousands of clients per instance.
+ulimit -n 65536 2>/dev/null || true
+
 cmd="${1:-}"
 shift || true
 INSTANCES=2
@@ -81,7 +84,7 @@ start_app() {
     TM_CLIENT_IP_HEADER=x-real-ip \
     TM_INSTANCE_ID="app-$i" \
     TM_DATA_DIR="$DIR/app-$i" \
-    TM_LOG_FORMAT=json \
+    TM_LOG_FORMAT=json TM_LOG="${TM_LOG:-info}" \
     TM_DRAIN_SECONDS="${TM_DRAIN_SECONDS:-10}" \
     LEPTOS_SITE_ROOT="$ROOT/target/site" \
     "$BIN" serve

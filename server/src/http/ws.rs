@@ -33,6 +33,12 @@ use super::error::HttpError;
 use super::session::{bearer, Authenticated};
 use crate::state::AppState;
 
+/// Per-socket read buffer (tungstenite's default is 128 KiB).
+const READ_BUFFER: usize = 4 * 1024;
+/// Bytes a socket may have waiting to be written before it counts as stuck.
+const MAX_WRITE_BUFFER: usize = 1024 * 1024;
+/// The largest message a client may send (subscribe / unsubscribe are a few dozen bytes).
+const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
 /// Messages queued for one client before it counts as too slow.
 const OUT_QUEUE: usize = 256;
 const PING_EVERY: Duration = Duration::from_secs(20);
@@ -100,10 +106,17 @@ pub async fn upgrade(
     let services = state.services.clone();
     // Open sockets count as work in flight, so a drain waits for them to say goodbye.
     let working = state.in_flight.enter();
-    ws.on_upgrade(move |socket| async move {
-        serve(socket, services, caller).await;
-        drop(working);
-    })
+    // Small buffers: a thousand idle sockets must not cost a thousand times tungstenite's
+    // 128 KiB defaults. Clients only send small control messages.
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            serve(socket, services, caller).await;
+            drop(working);
+        })
 }
 
 struct Connection {
@@ -124,9 +137,20 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
     let (mut sink, mut stream) = socket.split();
     let (out, mut queue) = mpsc::channel::<Message>(OUT_QUEUE);
     let writer = tokio::spawn(async move {
-        while let Some(message) = queue.recv().await {
-            let closing = matches!(message, Message::Close(_));
-            if sink.send(message).await.is_err() || closing {
+        // Everything queued goes out in one flush (one write for a burst of events).
+        let mut batch = Vec::new();
+        while queue.recv_many(&mut batch, OUT_QUEUE).await > 0 {
+            let mut closing = false;
+            for message in batch.drain(..) {
+                closing |= matches!(message, Message::Close(_));
+                if sink.feed(message).await.is_err() {
+                    return;
+                }
+                if closing {
+                    break;
+                }
+            }
+            if sink.flush().await.is_err() || closing {
                 break;
             }
         }

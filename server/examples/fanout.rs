@@ -1,0 +1,325 @@
+//! Websocket fan-out benchmark against running instances (scripts/bench_fanout.sh starts the
+//! topology): opens `--clients` sockets spread over the instances, all following one
+//! workspace, then applies `--changes` task changes at `--rate` per second, alternating the
+//! instance that commits, and prints fan-out latency (from sending the change to each socket
+//! receiving its event: the database write and the Redis hop included), deliveries expected vs
+//! received, deliveries per second, and RSS per idle connection.
+//!
+//! `fanout --app http://127.0.0.1:P1 --pid PID1 --app http://127.0.0.1:P2 --pid PID2
+//!         [--clients 1000] [--changes 200] [--rate 20] [--users 50]`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+struct Args {
+    apps: Vec<String>,
+    pids: Vec<u32>,
+    clients: usize,
+    changes: usize,
+    rate: u32,
+    users: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        apps: Vec::new(),
+        pids: Vec::new(),
+        clients: 1000,
+        changes: 200,
+        rate: 20,
+        users: 50,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().expect("every flag takes a value");
+        match flag.as_str() {
+            "--app" => a.apps.push(value.trim_end_matches('/').to_owned()),
+            "--pid" => a.pids.push(value.parse().expect("a pid")),
+            "--clients" => a.clients = value.parse().expect("a number"),
+            "--changes" => a.changes = value.parse().expect("a number"),
+            "--rate" => a.rate = value.parse().expect("a number"),
+            "--users" => a.users = value.parse().expect("a number"),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    assert!(!a.apps.is_empty(), "--app URL (one per instance)");
+    a
+}
+
+async fn post(
+    http: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    ip: &str,
+    body: Value,
+) -> Value {
+    let mut request = http
+        .post(url.clone())
+        .header("content-type", "application/json")
+        .header("x-real-ip", ip)
+        .body(body.to_string());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let res = request.send().await.expect("the instance answers");
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    assert!(status.is_success(), "{url}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The `"version":N` of an event, without parsing the whole message.
+fn version_of(text: &str) -> Option<i64> {
+    let at = text.find("\"version\":")? + "\"version\":".len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let a = args();
+    let http = reqwest::Client::new();
+    let run = std::process::id();
+
+    // Accounts: one owner and `users` members (sockets are spread over them).
+    let mut tokens = Vec::new();
+    for u in 0..=a.users {
+        let app = &a.apps[u % a.apps.len()];
+        let body = post(
+            &http,
+            format!("{app}/api/v1/auth/register"),
+            None,
+            &format!("10.{}.{}.{}", (run >> 8) & 255, run & 255, u % 250 + 1),
+            json!({"email": format!("fan{run}-{u}@example.com"), "password": "a fine password", "name": format!("Fan {u}")}),
+        )
+        .await;
+        tokens.push(body["access_token"].as_str().unwrap().to_owned());
+    }
+    let owner = tokens[0].clone();
+    let ws = post(
+        &http,
+        format!("{}/api/v1/workspaces", a.apps[0]),
+        Some(&owner),
+        "10.0.0.1",
+        json!({"name": "Fan-out"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for u in 1..=a.users {
+        post(
+            &http,
+            format!("{}/api/v1/workspaces/{ws}/members", a.apps[0]),
+            Some(&owner),
+            "10.0.0.1",
+            json!({"email": format!("fan{run}-{u}@example.com"), "role": "viewer"}),
+        )
+        .await;
+    }
+    // A task to move, so changes are realistic moves (each carries the whole task).
+    let task = post(
+        &http,
+        format!("{}/api/v1/workspaces/{ws}/tasks", a.apps[0]),
+        Some(&owner),
+        "10.0.0.1",
+        json!({"title": "Moving target"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_before: Vec<u64> = a.pids.iter().map(|p| rss_kib(*p)).collect();
+
+    // Open the sockets; each reports (version, received at) for every event.
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<i64>(a.clients);
+    let start_line = Arc::new(tokio::sync::Notify::new());
+    let mut sockets = Vec::new();
+    let opened = Instant::now();
+    for c in 0..a.clients {
+        let url = format!(
+            "{}/api/v1/ws",
+            a.apps[c % a.apps.len()].replacen("http", "ws", 1)
+        );
+        let token = tokens[1 + c % a.users].clone();
+        let ws = ws.clone();
+        let ready = ready_tx.clone();
+        let expected = a.changes;
+        sockets.push(tokio::spawn(async move {
+            let mut request = url.into_client_request().unwrap();
+            request
+                .headers_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
+            // A thousand browsers, not one client hammering the API (the per-client limit).
+            request.headers_mut().insert(
+                "x-real-ip",
+                format!("10.1.{}.{}", c / 250, c % 250 + 1).parse().unwrap(),
+            );
+            let (mut socket, _) = match tokio_tungstenite::connect_async(request).await {
+                Ok(s) => s,
+                Err(e) => panic!("socket {c} did not open: {e}"),
+            };
+            socket
+                .send(Message::Text(
+                    json!({"type": "subscribe", "workspace_id": ws})
+                        .to_string()
+                        .into(),
+                ))
+                .await
+                .unwrap();
+            let mut got: Vec<(i64, Instant)> = Vec::with_capacity(expected);
+            let deadline = tokio::time::sleep(Duration::from_secs(120));
+            tokio::pin!(deadline);
+            loop {
+                tokio::select! {
+                    message = socket.next() => match message {
+                        Some(Ok(Message::Text(text))) => {
+                            let at = Instant::now();
+                            if text.contains("\"type\":\"subscribed\"") {
+                                let _ = ready.send(version_of(&text).unwrap_or(0)).await;
+                            } else if let Some(v) = version_of(&text) {
+                                got.push((v, at));
+                                if got.len() >= expected {
+                                    break;
+                                }
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                        _ => break,
+                    },
+                    _ = &mut deadline => break,
+                }
+            }
+            got
+        }));
+    }
+    drop(ready_tx);
+    let mut base = 0;
+    for _ in 0..a.clients {
+        base = ready_rx.recv().await.expect("every socket subscribes");
+    }
+    let open_secs = opened.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_idle: Vec<u64> = a.pids.iter().map(|p| rss_kib(*p)).collect();
+    start_line.notify_waiters();
+
+    // The changes: moves at `rate` per second, alternating instances.
+    let mut sent_at: Vec<Instant> = Vec::with_capacity(a.changes);
+    let mut commits: Vec<f64> = Vec::with_capacity(a.changes);
+    let statuses = ["in_progress", "done", "todo"];
+    let interval = Duration::from_secs_f64(1.0 / f64::from(a.rate));
+    let mut tick = tokio::time::interval(interval);
+    let began = Instant::now();
+    for k in 0..a.changes {
+        tick.tick().await;
+        let app = &a.apps[k % a.apps.len()];
+        let t0 = Instant::now();
+        let _ = post(
+            &http,
+            format!("{app}/api/v1/tasks/{task}/move"),
+            Some(&owner),
+            "10.0.0.2",
+            json!({"status": statuses[k % 3]}),
+        )
+        .await;
+        commits.push(t0.elapsed().as_secs_f64() * 1000.0);
+        sent_at.push(t0);
+    }
+
+    let mut latencies: Vec<f64> = Vec::with_capacity(a.clients * a.changes);
+    let mut received = 0usize;
+    let mut last_delivery = began;
+    let mut wrong = 0usize;
+    for s in sockets {
+        let got = s.await.expect("a socket task");
+        received += got.len();
+        for (v, at) in got {
+            let k = v - base - 1;
+            match usize::try_from(k).ok().and_then(|k| sent_at.get(k)) {
+                Some(t0) => {
+                    latencies.push(at.duration_since(*t0).as_secs_f64() * 1000.0);
+                    last_delivery = last_delivery.max(at);
+                }
+                None => wrong += 1,
+            }
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let expected = a.clients * a.changes;
+    let span = last_delivery.duration_since(began).as_secs_f64();
+    let per_conn: Vec<String> = rss_before
+        .iter()
+        .zip(&rss_idle)
+        .map(|(b, i)| {
+            let conns = (a.clients / a.pids.len().max(1)).max(1) as f64;
+            format!("{:.1}", (i.saturating_sub(*b)) as f64 / conns)
+        })
+        .collect();
+    println!(
+        "fan-out: {} clients over {} instances ({} users), {} changes at {}/s alternating instances",
+        a.clients,
+        a.apps.len(),
+        a.users,
+        a.changes,
+        a.rate
+    );
+    println!("sockets opened and subscribed in {open_secs:.2} s");
+    println!(
+        "latency (send → delivered) ms: p50 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2}",
+        pct(0.50),
+        pct(0.95),
+        pct(0.99),
+        latencies.last().copied().unwrap_or(f64::NAN)
+    );
+    commits.sort_by(f64::total_cmp);
+    println!(
+        "of which the change itself (HTTP round trip, committed) ms: p50 {:.2}  p99 {:.2}",
+        commits.get(commits.len() / 2).copied().unwrap_or(f64::NAN),
+        commits
+            .get((commits.len() * 99 / 100).min(commits.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(f64::NAN)
+    );
+    println!(
+        "deliveries: expected {expected}, received {received}, unexpected versions {wrong}, lost {}",
+        expected.saturating_sub(received)
+    );
+    println!(
+        "deliveries/s: {:.0} (over {span:.2} s)",
+        received as f64 / span.max(1e-9)
+    );
+    println!(
+        "RSS KiB per instance before/idle with sockets: {:?} / {:?}; per idle connection KiB: {}",
+        rss_before,
+        rss_idle,
+        per_conn.join(" / ")
+    );
+}
