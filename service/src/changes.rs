@@ -287,8 +287,18 @@ impl Services {
             .into_iter()
             .collect();
         let tasks = self.task_views(workspace_id, &task_ids).await?;
-        Ok(rows
-            .into_iter()
+        Ok(events_of(workspace_id, rows, &tasks))
+    }
+}
+
+/// Log rows as events, task events carrying their task's current view (when it still exists).
+fn events_of(
+    workspace_id: &str,
+    rows: Vec<EventRow>,
+    tasks: &std::collections::HashMap<String, domain::task::TaskView>,
+) -> Vec<domain::realtime::WorkspaceEvent> {
+    {
+        rows.into_iter()
             .map(|r| {
                 let data = match tasks.get(&r.subject) {
                     Some(task) if about_task(&r.kind) => {
@@ -304,7 +314,7 @@ impl Services {
                     data,
                 }
             })
-            .collect())
+            .collect()
     }
 }
 
@@ -390,11 +400,20 @@ impl Services {
             version: i64,
             members_version: i64,
         }
+        // One round trip: the workspace's head, the events, and the tasks they name (point
+        // reads of the distinct task subjects; a deleted task simply has no row).
         let mut res = self
             .database()
             .client()
             .query(format!(
-                "SELECT version, members_version FROM ONLY type::record('workspace', $ws);{EVENTS_AFTER}"
+                "SELECT version, members_version FROM ONLY type::record('workspace', $ws);\
+                 LET $tm_events = ({EVENTS_AFTER});\
+                 SELECT {TASK_FIELDS} FROM array::distinct($tm_events.filter(|$e| \
+                   string::starts_with($e.kind, 'task.') OR string::starts_with($e.kind, 'comment.') \
+                   OR string::starts_with($e.kind, 'attachment.')).map(|$e| type::record('task', $e.subject))) \
+                   WHERE id != NONE;\
+                 RETURN $tm_events;",
+                TASK_FIELDS = crate::tasks::TASK_FIELDS
             ))
             .bind(("ws", workspace_id.to_owned()))
             .bind(("since", since))
@@ -403,7 +422,8 @@ impl Services {
             .check()?;
         let head: Option<Head> = res.take(0)?;
         let head = head.ok_or_else(|| Error::not_found("Workspace"))?;
-        let rows: Vec<EventRow> = res.take(1)?;
+        let task_rows: Vec<crate::tasks::TaskRow> = res.take(2)?;
+        let rows: Vec<EventRow> = res.take(3)?;
         let members = self
             .member_cache()
             .get_or_insert_async(&(workspace_id.to_owned(), head.members_version), async {
@@ -433,9 +453,15 @@ impl Services {
         }
         let more = rows.len() >= CHANGES_PAGE;
         let version = rows.last().map_or(since, |r| r.version);
-        let events = self
-            .workspace_events(workspace_id, rows)
-            .await?
+        let tasks = task_rows
+            .into_iter()
+            .map(|r| {
+                let view = r.view();
+                (view.id.clone(), view)
+            })
+            .filter(|(_, v)| v.workspace_id == workspace_id)
+            .collect();
+        let events = events_of(workspace_id, rows, &tasks)
             .iter()
             .map(|e| bytes::Bytes::from(serde_json::to_vec(e).unwrap_or_default()))
             .collect();

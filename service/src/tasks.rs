@@ -274,13 +274,29 @@ impl Services {
         caller: &Caller,
         task_id: &str,
     ) -> Result<(TaskRow, WorkspaceView)> {
-        let row = self
-            .task_row(task_id)
+        // One round trip for both (each costs a millisecond against a SurrealDB server).
+        let mut res = self
+            .database()
+            .client()
+            .query(format!(
+                "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id);\
+                 LET $tw = (SELECT VALUE workspace FROM ONLY type::record('task', $id));\
+                 SELECT {} FROM member WHERE workspace = $tw AND user = type::record('user', $uid) LIMIT 1;",
+                crate::workspaces::WORKSPACE_FIELDS
+            ))
+            .bind(("id", task_id.to_owned()))
+            .bind(("uid", caller.user_id.clone()))
             .await?
+            .check()?;
+        let row: Option<TaskRow> = res.take(0)?;
+        let row = row.ok_or_else(|| Error::not_found("Task"))?;
+        // A non-member must not learn the task exists.
+        let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(2)?;
+        let ws = ws
+            .into_iter()
+            .next()
+            .map(crate::workspaces::WorkspaceRow::view)
             .ok_or_else(|| Error::not_found("Task"))?;
-        let ws = self
-            .workspace_holding(caller, &row.workspace_id, "Task")
-            .await?;
         Ok((row, ws))
     }
 
@@ -822,7 +838,12 @@ impl Services {
                 }
             }
         }
-        let task = self.get_task(caller, task_id).await?;
+        // Membership was checked above; only the task's new state is read.
+        let task = self
+            .task_row(task_id)
+            .await?
+            .ok_or_else(|| Error::not_found("Task"))?
+            .view();
         if done && !was_done {
             self.create_next_occurrence(caller, &ws, &task).await?;
         }

@@ -49,7 +49,7 @@ impl ColumnRow {
 }
 
 #[derive(Debug, SurrealValue)]
-struct WorkspaceRow {
+pub(crate) struct WorkspaceRow {
     id: String,
     name: String,
     role: String,
@@ -58,7 +58,7 @@ struct WorkspaceRow {
 }
 
 impl WorkspaceRow {
-    fn view(self) -> WorkspaceView {
+    pub(crate) fn view(self) -> WorkspaceView {
         WorkspaceView {
             id: self.id,
             name: self.name,
@@ -103,7 +103,8 @@ impl MemberRow {
 const MEMBER_FIELDS: &str =
     "record::id(user) AS user_id, user.email AS email, user.name AS name, role";
 
-const WORKSPACE_FIELDS: &str = "record::id(workspace) AS id, workspace.name AS name, role, \
+pub(crate) const WORKSPACE_FIELDS: &str =
+    "record::id(workspace) AS id, workspace.name AS name, role, \
     workspace.columns AS columns, <string> workspace.created_at AS created_at";
 
 fn forbidden(what: &str) -> Error {
