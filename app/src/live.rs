@@ -51,6 +51,8 @@ pub struct Live {
     pub events: RwSignal<VecDeque<(u64, LiveEvent)>>,
     /// Bumped when the client fell too far behind: views reload.
     pub resynced: RwSignal<u32>,
+    /// Who is looking at the workspace now (user ids, the viewer included).
+    pub viewers: RwSignal<Vec<String>>,
     /// The last version applied (`None` until the data or the server says).
     version: StoredValue<Option<i64>>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -66,6 +68,7 @@ impl Live {
             state: RwSignal::new(LiveState::Connecting),
             events: RwSignal::new(VecDeque::new()),
             resynced: RwSignal::new(0),
+            viewers: RwSignal::new(Vec::new()),
             version: StoredValue::new(None),
             seq: StoredValue::new(0),
             workspace_id: StoredValue::new(workspace_id),
@@ -134,6 +137,15 @@ impl Live {
                 if self.version.get_value().is_none() {
                     self.version.set_value(version);
                 }
+                None
+            }
+            "presence" => {
+                let users = value
+                    .get("data")
+                    .and_then(|d| d.get("user_ids"))
+                    .and_then(|u| serde_json::from_value::<Vec<String>>(u.clone()).ok())
+                    .unwrap_or_default();
+                self.viewers.set(users);
                 None
             }
             "resync_required" => {
@@ -389,6 +401,11 @@ mod tests {
         assert_eq!(live.receive(&event(3)), None, "already in the data");
         assert_eq!(live.receive(&event(4)), None);
         assert_eq!(live.receive(&event(4)), None, "a duplicate");
+        live.receive(r#"{"type":"presence","workspace_id":"w","data":{"user_ids":["u","v"]}}"#);
+        assert_eq!(
+            live.viewers.get_untracked(),
+            vec!["u".to_owned(), "v".to_owned()]
+        );
         // 6 without 5: ask for everything after 4, and do not apply 6 yet.
         let ask: serde_json::Value =
             serde_json::from_str(&live.receive(&event(6)).expect("a replay request"))

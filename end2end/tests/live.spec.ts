@@ -57,6 +57,9 @@ test("a move, a new card and a comment show on the other person's board within a
   await expect(mate.getByTestId("live-state")).toHaveText(/Live/);
   await expect(owner.getByTestId("live-state")).toHaveText(/Live/);
   await expect(column(mate, "todo").getByTestId("card")).toHaveText([/Alpha/, /Beta/]);
+  // Each sees the other looking at the board.
+  await expect(owner.getByTestId("viewers")).toContainText("Also here: Grace Hopper", { timeout: 2000 });
+  await expect(mate.getByTestId("viewers")).toContainText("Also here: Ada Lovelace");
 
   // A move by keyboard on one side shows on the other within a second.
   await owner.getByRole("button", { name: "Move Alpha to In progress" }).focus();

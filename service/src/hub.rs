@@ -37,7 +37,18 @@ pub enum Notice {
     /// A user's sessions changed (one revoked, password changed, account deleted): their
     /// sockets check theirs is still valid.
     Sessions { user_id: String },
+    /// Someone started or stopped looking at a workspace (coalesced into `Viewers`).
+    Presence { workspace_id: String },
+    /// Who looks at a workspace now: local only, at most one per workspace per
+    /// [`PRESENCE_COALESCE`], read once per instance.
+    Viewers {
+        workspace_id: String,
+        user_ids: Vec<String>,
+    },
 }
+
+/// Presence changes within this window make one `Viewers` notice.
+pub const PRESENCE_COALESCE: Duration = Duration::from_millis(200);
 
 /// What travels over Redis: the notice and which process sent it (so it does not hear itself).
 #[derive(Serialize, Deserialize)]
@@ -70,6 +81,9 @@ pub struct Hub {
     followed: Arc<Mutex<Followed>>,
     /// Wakes the heal sweep early (after Redis reconnects).
     heal_now: Notify,
+    /// Workspaces whose viewers changed since the last `Viewers` notice.
+    presence_dirty: Mutex<std::collections::HashSet<String>>,
+    presence_now: Notify,
 }
 
 /// A socket following a workspace; dropping it stops following.
@@ -106,6 +120,8 @@ impl Hub {
             redis,
             followed: Arc::default(),
             heal_now: Notify::new(),
+            presence_dirty: Mutex::default(),
+            presence_now: Notify::new(),
         }
     }
 
@@ -121,6 +137,13 @@ impl Hub {
     pub(crate) fn sessions_changed(&self, user_id: &str) {
         self.announce(Notice::Sessions {
             user_id: user_id.to_owned(),
+        });
+    }
+
+    /// Someone started or stopped looking at a workspace: every instance re-reads its viewers.
+    pub(crate) fn presence_changed(&self, workspace_id: &str) {
+        self.announce(Notice::Presence {
+            workspace_id: workspace_id.to_owned(),
         });
     }
 
@@ -158,6 +181,14 @@ impl Hub {
 
     /// Tells this process's listeners (no listener: nothing to do).
     fn local(&self, notice: Notice) {
+        if let Notice::Presence { workspace_id } = notice {
+            self.presence_dirty
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(workspace_id);
+            self.presence_now.notify_one();
+            return;
+        }
         if let Notice::Workspace {
             workspace_id,
             version,
@@ -209,8 +240,47 @@ fn channel(redis: &Redis) -> String {
 pub(crate) fn spawn(services: &Services) {
     let weak = Arc::downgrade(services.inner());
     tokio::spawn(heal_loop(weak.clone()));
+    tokio::spawn(presence_loop(weak.clone()));
     if services.hub().redis.is_some() {
         tokio::spawn(subscribe_loop(weak));
+    }
+}
+
+/// Turns presence changes into at most one `Viewers` notice per workspace per
+/// [`PRESENCE_COALESCE`], for the workspaces this instance's sockets follow.
+async fn presence_loop(weak: Weak<Inner>) {
+    loop {
+        {
+            let Some(services) = Services::upgrade(&weak) else {
+                return;
+            };
+            let hub = services.hub();
+            tokio::select! {
+                _ = hub.presence_now.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+            }
+        }
+        tokio::time::sleep(PRESENCE_COALESCE).await;
+        let Some(services) = Services::upgrade(&weak) else {
+            return;
+        };
+        let dirty: Vec<String> = services
+            .hub()
+            .presence_dirty
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .drain()
+            .collect();
+        for workspace_id in dirty {
+            if !lock(&services.hub().followed).0.contains_key(&workspace_id) {
+                continue;
+            }
+            let user_ids = services.presence_of(&workspace_id).await;
+            let _ = services.hub().notices.send(Notice::Viewers {
+                workspace_id,
+                user_ids,
+            });
+        }
     }
 }
 
@@ -232,6 +302,11 @@ async fn heal_loop(weak: Weak<Inner>) {
         }
         if let Err(e) = heal(&services).await {
             tracing::warn!(error = %e.chain(), "realtime: heal sweep failed");
+        }
+        // Viewers whose instance died without saying goodbye expire here.
+        let followed: Vec<String> = lock(&services.hub().followed).0.keys().cloned().collect();
+        for workspace_id in followed {
+            services.presence_expire(&workspace_id).await;
         }
         if tokio::time::Instant::now() >= next_prune {
             next_prune += PRUNE_EVERY;

@@ -15,6 +15,7 @@ pub mod health;
 pub mod hub;
 pub mod mail;
 pub mod markdown;
+pub mod presence;
 pub mod ratelimit;
 pub mod recovery;
 pub mod search;

@@ -57,6 +57,7 @@ pub(crate) struct Inner {
     hub: crate::hub::Hub,
     feed_cache: crate::changes::FeedCache,
     member_cache: crate::changes::MemberCache,
+    local_presence: crate::presence::LocalPresence,
 }
 
 /// Members' roles by (workspace, user, workspace version); see `membership_version`.
@@ -96,6 +97,7 @@ impl Services {
                 hub: crate::hub::Hub::new(&settings.instance_id, redis.clone()),
                 feed_cache: crate::changes::FeedCache::new(FEED_CACHE_ENTRIES),
                 member_cache: crate::changes::MemberCache::new(MEMBER_CACHE_ENTRIES),
+                local_presence: crate::presence::LocalPresence::default(),
                 redis,
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
@@ -150,6 +152,10 @@ impl Services {
 
     pub(crate) fn feed_cache(&self) -> &crate::changes::FeedCache {
         &self.inner.feed_cache
+    }
+
+    pub(crate) fn local_presence(&self) -> &crate::presence::LocalPresence {
+        &self.inner.local_presence
     }
 
     pub(crate) fn member_cache(&self) -> &crate::changes::MemberCache {

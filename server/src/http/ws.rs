@@ -123,8 +123,11 @@ struct Connection {
     services: Services,
     caller: Caller,
     out: mpsc::Sender<Message>,
-    /// Followed workspaces: the version sent up to, and the hub's note that we follow it.
-    subscriptions: HashMap<String, (i64, Follow)>,
+    /// Followed workspaces: the version sent up to, the hub's note that we follow it, and the
+    /// viewers last sent.
+    subscriptions: HashMap<String, (i64, Follow, Vec<String>)>,
+    /// This socket's presence entry id.
+    socket_id: String,
 }
 
 /// Why a connection ends.
@@ -162,6 +165,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
         caller,
         out,
         subscriptions: HashMap::new(),
+        socket_id: format!("{:016x}", rand::random::<u64>()),
     };
     let mut heartbeat = tokio::time::interval(PING_EVERY);
     heartbeat.tick().await;
@@ -183,7 +187,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
             notice = notices.recv() => match notice {
                 Ok(Notice::Workspace { workspace_id, version }) => {
                     match conn.subscriptions.get(&workspace_id) {
-                        Some((sent, _)) if *sent < version => {
+                        Some((sent, _, _)) if *sent < version => {
                             conn.pull(&workspace_id, Some(version)).await
                         }
                         _ => Ok(()),
@@ -192,7 +196,8 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 Ok(Notice::Sessions { user_id }) if user_id == conn.caller.user_id => {
                     conn.check_session().await
                 }
-                Ok(Notice::Sessions { .. }) => Ok(()),
+                Ok(Notice::Sessions { .. } | Notice::Presence { .. }) => Ok(()),
+                Ok(Notice::Viewers { workspace_id, user_ids }) => conn.viewers(&workspace_id, user_ids),
                 // Missed notices: the log has everything, so re-pull every followed workspace.
                 Err(broadcast::error::RecvError::Lagged(_)) => conn.pull_all().await,
                 Err(broadcast::error::RecvError::Closed) => Err(End::Gone),
@@ -210,12 +215,14 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 if last_heard.elapsed() > SILENT_LIMIT {
                     Err(End::Gone)
                 } else if beats.is_multiple_of(SESSION_CHECK_BEATS) {
+                    conn.refresh_presence().await;
                     // Revocations are announced, but an announcement may be lost: look too.
                     match conn.check_session().await {
                         Ok(()) => conn.send(Message::Ping(Vec::new().into())),
                         Err(end) => Err(end),
                     }
                 } else {
+                    conn.refresh_presence().await;
                     conn.send(Message::Ping(Vec::new().into()))
                 }
             }
@@ -227,6 +234,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
     if matches!(end, End::TooSlow) {
         tracing::info!(user = %conn.caller.user_id, "websocket closed: client too slow");
     }
+    conn.leave_all().await;
     drop(conn);
     let _ = writer.await;
 }
@@ -270,29 +278,45 @@ impl Connection {
                     .await
                 {
                     Ok(v) => v,
-                    Err(e) => return self.refuse(&workspace_id, &e),
+                    Err(e) => return self.refuse(&workspace_id, &e).await,
                 };
                 let follow = self.services.hub().follow(&workspace_id, current);
+                let fresh = !self.subscriptions.contains_key(&workspace_id);
                 self.subscriptions.insert(
                     workspace_id.clone(),
-                    (since_version.unwrap_or(current), follow),
+                    (since_version.unwrap_or(current), follow, Vec::new()),
                 );
                 self.send_json(&json!({
                     "type": "subscribed",
                     "workspace_id": workspace_id,
                     "version": current,
                 }))?;
+                if fresh {
+                    self.services
+                        .presence_join(&workspace_id, &self.caller.user_id, &self.socket_id)
+                        .await;
+                }
+                let viewers = self.services.presence_of(&workspace_id).await;
+                self.viewers(&workspace_id, viewers)?;
                 self.pull(&workspace_id, Some(current)).await
             }
             ClientMessage::Unsubscribe { workspace_id } => {
-                self.subscriptions.remove(&workspace_id);
+                if self.subscriptions.remove(&workspace_id).is_some() {
+                    self.services
+                        .presence_leave(&workspace_id, &self.caller.user_id, &self.socket_id)
+                        .await;
+                }
                 Ok(())
             }
         }
     }
 
-    fn refuse(&mut self, workspace_id: &str, error: &service::Error) -> Result<(), End> {
-        self.subscriptions.remove(workspace_id);
+    async fn refuse(&mut self, workspace_id: &str, error: &service::Error) -> Result<(), End> {
+        if self.subscriptions.remove(workspace_id).is_some() {
+            self.services
+                .presence_leave(workspace_id, &self.caller.user_id, &self.socket_id)
+                .await;
+        }
         let api = error.to_api();
         if error.is_server_fault() {
             tracing::error!(error = %error.chain(), workspace = workspace_id, "websocket pull failed");
@@ -303,6 +327,40 @@ impl Connection {
             "code": api.code,
             "message": api.message,
         }))
+    }
+
+    /// Sends who is looking at a workspace, when it changed since the last time.
+    fn viewers(&mut self, workspace_id: &str, user_ids: Vec<String>) -> Result<(), End> {
+        let Some((_, _, sent)) = self.subscriptions.get_mut(workspace_id) else {
+            return Ok(());
+        };
+        if *sent == user_ids {
+            return Ok(());
+        }
+        sent.clone_from(&user_ids);
+        self.send_json(&json!({
+            "type": "presence",
+            "workspace_id": workspace_id,
+            "data": { "user_ids": user_ids },
+        }))
+    }
+
+    /// Keeps this socket's presence entries from expiring.
+    async fn refresh_presence(&self) {
+        for workspace_id in self.subscriptions.keys() {
+            self.services
+                .presence_join(workspace_id, &self.caller.user_id, &self.socket_id)
+                .await;
+        }
+    }
+
+    async fn leave_all(&mut self) {
+        let followed: Vec<String> = self.subscriptions.drain().map(|(k, _)| k).collect();
+        for workspace_id in followed {
+            self.services
+                .presence_leave(&workspace_id, &self.caller.user_id, &self.socket_id)
+                .await;
+        }
     }
 
     /// Closes the socket if its session was revoked (or expired, or its account deleted).
@@ -328,7 +386,7 @@ impl Connection {
     /// announced `at_least` (`None`: read afresh).
     async fn pull(&mut self, workspace_id: &str, mut at_least: Option<i64>) -> Result<(), End> {
         loop {
-            let Some((since, _)) = self.subscriptions.get(workspace_id) else {
+            let Some((since, _, _)) = self.subscriptions.get(workspace_id) else {
                 return Ok(());
             };
             let since = *since;
@@ -338,7 +396,7 @@ impl Connection {
                 .await
             {
                 Ok(feed) => feed,
-                Err(e) => return self.refuse(workspace_id, &e),
+                Err(e) => return self.refuse(workspace_id, &e).await,
             };
             if feed.resync {
                 self.advance(workspace_id, feed.version);
@@ -361,7 +419,7 @@ impl Connection {
     }
 
     fn advance(&mut self, workspace_id: &str, version: i64) {
-        if let Some((sent, _)) = self.subscriptions.get_mut(workspace_id) {
+        if let Some((sent, _, _)) = self.subscriptions.get_mut(workspace_id) {
             *sent = version;
         }
     }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::helpers::{scratch_dir, spawn_app_with, RedisServer, SurrealServer, TestApp};
-use crate::realtime::{connect, next, send, workspace, Socket};
+use crate::realtime::{connect, next, next_presence, send, workspace, Socket};
 
 const SECRET: &str = "a shared secret key of more than thirty-two characters";
 
@@ -356,7 +356,7 @@ async fn follow(
             };
             let event: Value = serde_json::from_str(&text).unwrap();
             match event["type"].as_str().unwrap_or_default() {
-                "subscribed" => {}
+                "subscribed" | "presence" => {}
                 "resync_required" => panic!("the log should still hold everything: {event}"),
                 "error" => panic!("unexpected error: {event}"),
                 kind => {
@@ -550,4 +550,57 @@ async fn kill_9_an_instance_and_its_clients_resume_on_the_other_with_exactly_the
         reconnected >= 10,
         "the clients of the killed instance moved over ({reconnected} reconnected)"
     );
+}
+
+#[tokio::test]
+async fn presence_shows_who_is_looking_across_instances_and_ends_when_they_leave() {
+    let db = SurrealServer::start();
+    let redis = RedisServer::start();
+    let apps = cluster(&db, Some(&redis), 2).await;
+    let (a, b) = (&apps[0], &apps[1]);
+    let owner = a
+        .register("look-owner@example.com", "a fine password")
+        .await;
+    let mate = b.register("look-mate@example.com", "a fine password").await;
+    let ws = workspace(a, &owner.access_token).await;
+    let (status, _) = a
+        .call(
+            "POST",
+            &format!("/api/v1/workspaces/{ws}/members"),
+            &owner.access_token,
+            Some(json!({"email": "look-mate@example.com", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let id_of = |token: String| async move {
+        let (_, me) = a.call("GET", "/api/v1/auth/me", &token, None).await;
+        me["user"]["id"].as_str().unwrap().to_owned()
+    };
+    let (owner_id, mate_id) = (
+        id_of(owner.access_token.clone()).await,
+        id_of(mate.access_token.clone()).await,
+    );
+
+    let mut on_a = connect(a, &owner.access_token).await;
+    subscribe(&mut on_a, &ws, None).await;
+    assert_eq!(next_presence(&mut on_a).await, vec![owner_id.clone()]);
+
+    let mut on_b = connect(b, &mate.access_token).await;
+    subscribe(&mut on_b, &ws, None).await;
+    let mut both = vec![owner_id.clone(), mate_id.clone()];
+    both.sort();
+    assert_eq!(
+        next_presence(&mut on_b).await,
+        both,
+        "the newcomer sees both"
+    );
+    assert_eq!(
+        next_presence(&mut on_a).await,
+        both,
+        "the other instance hears of it"
+    );
+
+    // Leaving (here: closing the socket) ends presence everywhere.
+    drop(on_b);
+    assert_eq!(next_presence(&mut on_a).await, vec![owner_id]);
 }

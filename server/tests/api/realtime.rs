@@ -31,8 +31,33 @@ pub(crate) async fn send(socket: &mut Socket, value: Value) {
         .unwrap();
 }
 
-/// The next JSON message (pings skipped), failing after 5 s.
+/// The next JSON message (pings and presence skipped), failing after 5 s.
 pub(crate) async fn next(socket: &mut Socket) -> Value {
+    loop {
+        let message = next_any(socket).await;
+        if message["type"] != "presence" {
+            return message;
+        }
+    }
+}
+
+/// The next presence message (others skipped), failing after 5 s.
+pub(crate) async fn next_presence(socket: &mut Socket) -> Vec<String> {
+    loop {
+        let message = next_any(socket).await;
+        if message["type"] == "presence" {
+            return message["data"]["user_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u.as_str().unwrap().to_owned())
+                .collect();
+        }
+    }
+}
+
+/// The next JSON message (pings skipped), failing after 5 s.
+async fn next_any(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await

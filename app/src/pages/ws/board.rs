@@ -364,6 +364,7 @@ fn Board(data: BoardData) -> impl IntoView {
         <p class="form-error" role="alert">{move || error.get()}</p>
         <p class="sr-only" aria-live="polite">{move || announce.get()}</p>
         {(!can_edit).then(|| view! { <p class="muted board-note">"You can read this board; your role does not allow changing it."</p> })}
+        <Viewers live=live members=members/>
         <div class="board" data-testid="board">
             {move || {
                 let all = cols.get();
@@ -638,5 +639,30 @@ mod tests {
         assert_eq!(cols[1].tasks[1].status, "done");
         assert!(!apply_move(&mut cols, "zzz", "done", None, None));
         assert!(!apply_move(&mut cols, "b", "nope", None, None));
+    }
+}
+
+/// Who else is looking at this workspace right now (names, from the live connection).
+#[component]
+fn Viewers(live: crate::live::Live, members: StoredValue<Vec<MemberView>>) -> impl IntoView {
+    let me = crate::auth::use_auth().current().map(|u| u.id);
+    let others = move || {
+        live.viewers
+            .get()
+            .into_iter()
+            .filter(|id| me.as_deref() != Some(id.as_str()))
+            .map(|id| members.with_value(|m| member_name(m, &id)))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <p class="viewers" data-testid="viewers" aria-live="polite">
+            {move || {
+                let names = others();
+                (!names.is_empty()).then(|| view! {
+                    {names.iter().map(|n| view! { <span class="avatar" title=n.clone() aria-hidden="true">{initials(n)}</span> }).collect_view()}
+                    <span class="muted">{format!("Also here: {}", names.join(", "))}</span>
+                })
+            }}
+        </p>
     }
 }
