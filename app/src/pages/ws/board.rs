@@ -112,6 +112,14 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
         return title.map(|t| format!("deleted {t}"));
     }
     let task: TaskView = serde_json::from_value(event.data.clone()).ok()?;
+    // Already shown at this version (our own change, answered before its event arrived).
+    let shown = cols
+        .iter()
+        .flat_map(|c| c.tasks.iter())
+        .any(|t| t.id == task.id && t.version == task.version && t.status == task.status);
+    if shown {
+        return None;
+    }
     let column = cols
         .iter()
         .find(|c| c.key == task.status)
@@ -228,6 +236,9 @@ fn Board(data: BoardData) -> impl IntoView {
             .collect::<Vec<_>>(),
     );
     let members = StoredValue::new(data.members);
+    // New-card drafts live here, not in the add-card forms: the board re-renders when a live
+    // change arrives, and what someone is typing must survive that.
+    provide_context(Drafts(RwSignal::new(std::collections::HashMap::new())));
     let error = RwSignal::new(None::<String>);
     let announce = RwSignal::new(String::new());
     let dragging = RwSignal::new(None::<String>);
@@ -254,16 +265,20 @@ fn Board(data: BoardData) -> impl IntoView {
         }
         let focus = focused_id();
         let mut said = Vec::new();
-        cols.update(|c| {
-            for e in &events {
-                if let Some(what) = apply_event(c, e) {
-                    if me.as_deref() != Some(e.actor_id.as_str()) {
-                        let who = members.with_value(|m| member_name(m, &e.actor_id));
-                        said.push(format!("{who} {what}."));
-                    }
+        let mut next = cols.get_untracked();
+        for e in &events {
+            if let Some(what) = apply_event(&mut next, e) {
+                if me.as_deref() != Some(e.actor_id.as_str()) {
+                    let who = members.with_value(|m| member_name(m, &e.actor_id));
+                    said.push(format!("{who} {what}."));
                 }
             }
-        });
+        }
+        // Our own changes usually come back exactly as the board already shows them: no
+        // re-render then.
+        if cols.with_untracked(|c| *c != next) {
+            cols.set(next);
+        }
         if !said.is_empty() {
             announce.set(said.join(" "));
         }
@@ -299,7 +314,16 @@ fn Board(data: BoardData) -> impl IntoView {
             match move_card(task_id, status, before, after).await {
                 Ok(task) => {
                     announce.set(format!("Moved {title} to {column_name}."));
-                    cols.update(|c| replace_task(c, task));
+                    // Re-rendering must not take the keyboard's place away.
+                    let focus = focused_id();
+                    let mut next = cols.get_untracked();
+                    replace_task(&mut next, task);
+                    if cols.with_untracked(|c| *c != next) {
+                        cols.set(next);
+                        if let Some(id) = focus {
+                            focus_later(id);
+                        }
+                    }
                 }
                 Err(e) => {
                     cols.set(snapshot);
@@ -542,6 +566,10 @@ fn Card(
     }
 }
 
+/// New-card text per column, kept across the board's re-renders.
+#[derive(Clone, Copy)]
+struct Drafts(RwSignal<std::collections::HashMap<String, String>>);
+
 #[component]
 fn AddCard(
     ws_id: String,
@@ -549,34 +577,58 @@ fn AddCard(
     name: String,
     added: Callback<TaskView>,
 ) -> impl IntoView {
-    let title = RwSignal::new(String::new());
+    // Owned copies, not this form's stored values: an answer may arrive after a live change
+    // re-rendered the board and disposed of this form.
+    let Drafts(drafts) = expect_context::<Drafts>();
+    let title = {
+        let key = status.clone();
+        move || drafts.with(|d| d.get(&key).cloned().unwrap_or_default())
+    };
+    let set_title = {
+        let key = status.clone();
+        move |t: String| {
+            let _ = drafts.try_update(|d| {
+                d.insert(key.clone(), t);
+            });
+        }
+    };
+    let draft_now = {
+        let key = status.clone();
+        move || drafts.with_untracked(|d| d.get(&key).cloned().unwrap_or_default())
+    };
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let input_id = format!("add-{status}");
     view! {
         <form class="add-card" on:submit=move |ev| {
             ev.prevent_default();
-            let t = title.get_untracked();
+            let t = draft_now();
             if t.trim().is_empty() || busy.get_untracked() {
                 return;
             }
             busy.set(true);
             let (ws, st) = (ws_id.clone(), status.clone());
+            let set_title = set_title.clone();
             leptos::task::spawn_local(async move {
                 match add_card(ws, st, t).await {
                     Ok(task) => {
-                        title.set(String::new());
-                        error.set(None);
-                        added.run(task);
+                        set_title(String::new());
+                        let _ = error.try_set(None);
+                        let _ = added.try_run(task);
                     }
-                    Err(e) => error.set(Some(e.message)),
+                    Err(e) => {
+                        let _ = error.try_set(Some(e.message));
+                    }
                 }
-                busy.set(false);
+                let _ = busy.try_set(false);
             });
         }>
             <label class="sr-only" for=input_id.clone()>{format!("New card in {name}")}</label>
             <input id=input_id type="text" placeholder="Add a card…" maxlength="200"
-                prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) prop:disabled=move || busy.get()/>
+                prop:value=title on:input={
+                    let set_title = set_title.clone();
+                    move |ev| set_title(event_target_value(&ev))
+                } prop:disabled=move || busy.get()/>
             <p class="form-error" role="alert">{move || error.get()}</p>
         </form>
     }
