@@ -112,11 +112,12 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
         return title.map(|t| format!("deleted {t}"));
     }
     let task: TaskView = serde_json::from_value(event.data.clone()).ok()?;
-    // Already shown at this version (our own change, answered before its event arrived).
+    // Already shown at this version or a later one (our own change, answered before its
+    // event arrived, or an event overtaken by a newer answer).
     let shown = cols
         .iter()
         .flat_map(|c| c.tasks.iter())
-        .any(|t| t.id == task.id && t.version == task.version && t.status == task.status);
+        .any(|t| t.id == task.id && t.version >= task.version);
     if shown {
         return None;
     }
@@ -147,21 +148,20 @@ fn focused_id() -> Option<String> {
     None
 }
 
-fn replace_task(cols: &mut [ColState], task: TaskView) {
-    for c in cols.iter_mut() {
-        if let Some(t) = c.tasks.iter_mut().find(|t| t.id == task.id) {
-            *t = task;
-            return;
-        }
-    }
-}
-
 /// Moves keyboard focus to the element with `id` once the board has re-rendered.
 fn focus_later(id: String) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
         let doc = document();
+        // Only give focus back when the re-render took it away: by now the person may have
+        // moved on to another control, and that must keep it.
+        let lost = doc
+            .active_element()
+            .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body") || !a.is_connected());
+        if !lost {
+            return;
+        }
         let el = doc.get_element_by_id(&id).or_else(|| {
             id.rsplit_once('-')
                 .and_then(|(_, task)| doc.get_element_by_id(&format!("card-{task}")))
@@ -235,9 +235,15 @@ fn Board(data: BoardData) -> impl IntoView {
             })
             .collect::<Vec<_>>(),
     );
+    let columns: Vec<(String, String)> = data
+        .workspace
+        .columns
+        .iter()
+        .map(|c| (c.key.clone(), c.name.clone()))
+        .collect();
     let members = StoredValue::new(data.members);
-    // New-card drafts live here, not in the add-card forms: the board re-renders when a live
-    // change arrives, and what someone is typing must survive that.
+    // New-card drafts live here, not in the add-card forms, so nothing typed depends on a form
+    // outliving every re-render.
     provide_context(Drafts(RwSignal::new(std::collections::HashMap::new())));
     let error = RwSignal::new(None::<String>);
     let announce = RwSignal::new(String::new());
@@ -252,6 +258,11 @@ fn Board(data: BoardData) -> impl IntoView {
     live.data_at(data_version);
     let me = crate::auth::use_auth().current().map(|u| u.id);
     let seen = StoredValue::new(0u64);
+    // Cards with moves in flight: how many, and the newest server state seen for them
+    // meanwhile. Their events wait for the last answer, so an older state never overrides
+    // the card's optimistic place (and the card does not jump back and forth).
+    let pending =
+        StoredValue::new(std::collections::HashMap::<String, (u32, Option<TaskView>)>::new());
     Effect::new(move |_| {
         let mut last = seen.get_value();
         let events: Vec<LiveEvent> = live
@@ -267,6 +278,20 @@ fn Board(data: BoardData) -> impl IntoView {
         let mut said = Vec::new();
         let mut next = cols.get_untracked();
         for e in &events {
+            if e.kind != "task.deleted" {
+                let held = pending.try_update_value(|p| {
+                    let id = e.data.get("id").and_then(|v| v.as_str())?;
+                    let (_, newest) = p.get_mut(id)?;
+                    let task: TaskView = serde_json::from_value(e.data.clone()).ok()?;
+                    if newest.as_ref().is_none_or(|n| n.version < task.version) {
+                        *newest = Some(task);
+                    }
+                    Some(())
+                });
+                if held.flatten().is_some() {
+                    continue;
+                }
+            }
             if let Some(what) = apply_event(&mut next, e) {
                 if me.as_deref() != Some(e.actor_id.as_str()) {
                     let who = members.with_value(|m| member_name(m, &e.actor_id));
@@ -310,25 +335,46 @@ fn Board(data: BoardData) -> impl IntoView {
         if let Some(f) = focus.clone() {
             focus_later(f);
         }
+        pending.update_value(|p| p.entry(task_id.clone()).or_default().0 += 1);
         leptos::task::spawn_local(async move {
-            match move_card(task_id, status, before, after).await {
-                Ok(task) => {
-                    announce.set(format!("Moved {title} to {column_name}."));
-                    // Re-rendering must not take the keyboard's place away.
-                    let focus = focused_id();
-                    let mut next = cols.get_untracked();
-                    replace_task(&mut next, task);
-                    if cols.with_untracked(|c| *c != next) {
-                        cols.set(next);
-                        if let Some(id) = focus {
-                            focus_later(id);
+            let answer = move_card(task_id.clone(), status, before, after).await;
+            let failed = answer.is_err();
+            // The last answer for this card settles it: the newest state the server gave
+            // (its answers and the events held meanwhile) takes the card's place.
+            let settled = pending
+                .try_update_value(|p| {
+                    let (n, newest) = p.get_mut(&task_id)?;
+                    *n = n.saturating_sub(1);
+                    if let Ok(task) = &answer {
+                        if newest.as_ref().is_none_or(|t| t.version < task.version) {
+                            *newest = Some(task.clone());
                         }
                     }
-                }
-                Err(e) => {
-                    cols.set(snapshot);
-                    error.set(Some(format!("The card could not be moved: {}", e.message)));
-                    announce.set(format!("{title} was not moved."));
+                    if *n > 0 {
+                        return None;
+                    }
+                    p.remove(&task_id).and_then(|(_, newest)| newest)
+                })
+                .flatten();
+            if let Err(e) = answer {
+                let _ = cols.try_set(snapshot);
+                let _ = error.try_set(Some(format!("The card could not be moved: {}", e.message)));
+            }
+            let _ = announce.try_set(if failed {
+                format!("{title} was not moved.")
+            } else {
+                format!("Moved {title} to {column_name}.")
+            });
+            if let Some(task) = settled {
+                // Re-rendering must not take the keyboard's place away.
+                let focus = focused_id();
+                let mut next = cols.get_untracked();
+                upsert_task(&mut next, task, false);
+                if cols.with_untracked(|c| *c != next) {
+                    let _ = cols.try_set(next);
+                    if let Some(id) = focus {
+                        focus_later(id);
+                    }
                 }
             }
         });
@@ -390,26 +436,85 @@ fn Board(data: BoardData) -> impl IntoView {
         {(!can_edit).then(|| view! { <p class="muted board-note">"You can read this board; your role does not allow changing it."</p> })}
         <Viewers live=live members=members/>
         <div class="board" data-testid="board">
-            {move || {
-                let all = cols.get();
-                let keys: Vec<(String, String)> = all.iter().map(|c| (c.key.clone(), c.name.clone())).collect();
-                all.into_iter().enumerate().map(|(ci, col)| {
-                    let left = ci.checked_sub(1).and_then(|i| keys.get(i)).cloned();
-                    let right = keys.get(ci + 1).cloned();
-                    view! {
-                        <Column ws_id=ws_id.clone() col=col left=left right=right can_edit=can_edit mover=mover more=more added=added
-                            dragging=dragging members=members today=today/>
-                    }
-                }).collect_view()
-            }}
+            // Columns are rendered once and cards are keyed: a live change re-renders only the
+            // cards it touched, so a form being typed in or a focused button stays as it is.
+            {columns.iter().enumerate().map(|(ci, (key, name))| {
+                let left = ci.checked_sub(1).and_then(|i| columns.get(i)).cloned();
+                let right = columns.get(ci + 1).cloned();
+                view! {
+                    <Column ws_id=ws_id.clone() status=key.clone() name=name.clone() cols=cols left=left right=right
+                        can_edit=can_edit mover=mover more=more added=added dragging=dragging members=members today=today/>
+                }
+            }).collect_view()}
         </div>
     }
+}
+
+/// One card as its column shows it: with the neighbours its move buttons move it past.
+#[derive(Clone, PartialEq)]
+struct CardRow {
+    card: TaskView,
+    above: Option<String>,
+    above2: Option<String>,
+    below: Option<String>,
+    below2: Option<String>,
+}
+
+impl CardRow {
+    /// Changes whenever what the card renders changes, and only then (not with its version
+    /// alone: a move's answer must not re-create the card the keyboard is on).
+    fn key(&self) -> (String, [Option<String>; 4], u64) {
+        use std::hash::{Hash, Hasher};
+        let c = &self.card;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            &c.title,
+            &c.status,
+            c.priority.as_str(),
+            &c.labels,
+            &c.due_at,
+        )
+            .hash(&mut h);
+        (c.completed_at.is_some(), &c.assignee_ids).hash(&mut h);
+        for item in &c.checklist {
+            item.done.hash(&mut h);
+        }
+        c.checklist.len().hash(&mut h);
+        (
+            c.id.clone(),
+            [
+                self.above.clone(),
+                self.above2.clone(),
+                self.below.clone(),
+                self.below2.clone(),
+            ],
+            h.finish(),
+        )
+    }
+}
+
+fn card_rows(col: &ColState) -> Vec<CardRow> {
+    let ids: Vec<&String> = col.tasks.iter().map(|t| &t.id).collect();
+    let at = |i: Option<usize>| i.and_then(|i| ids.get(i)).map(|s| (*s).clone());
+    col.tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| CardRow {
+            card: t.clone(),
+            above: at(i.checked_sub(1)),
+            above2: at(i.checked_sub(2)),
+            below: at(Some(i + 1)),
+            below2: at(Some(i + 2)),
+        })
+        .collect()
 }
 
 #[component]
 fn Column(
     ws_id: String,
-    col: ColState,
+    status: String,
+    name: String,
+    cols: RwSignal<Vec<ColState>>,
     left: Option<(String, String)>,
     right: Option<(String, String)>,
     can_edit: bool,
@@ -420,20 +525,39 @@ fn Column(
     members: StoredValue<Vec<MemberView>>,
     today: Memo<String>,
 ) -> impl IntoView {
-    let heading_id = format!("col-{}", col.key);
+    let heading_id = format!("col-{status}");
     let labelled_by = heading_id.clone();
-    let key = col.key.clone();
-    let drop_key = col.key.clone();
-    let ids: Vec<String> = col.tasks.iter().map(|t| t.id.clone()).collect();
-    let shown = col.tasks.len() as u64;
-    let remaining = col.total.saturating_sub(shown);
-    let has_more = col.next.is_some();
-    let more_key = col.key.clone();
-    let empty = col.tasks.is_empty();
+    let drop_key = status.clone();
+    let more_key = status.clone();
+    // (total, shown, has more)
+    let counts = {
+        let status = status.clone();
+        Memo::new(move |_| {
+            cols.with(|c| {
+                c.iter()
+                    .find(|c| c.key == status)
+                    .map_or((0, 0, false), |c| {
+                        (c.total, c.tasks.len() as u64, c.next.is_some())
+                    })
+            })
+        })
+    };
+    let rows = {
+        let status = status.clone();
+        Memo::new(move |_| {
+            cols.with(|c| {
+                c.iter()
+                    .find(|c| c.key == status)
+                    .map(card_rows)
+                    .unwrap_or_default()
+            })
+        })
+    };
     let over = RwSignal::new(false);
+    let card_status = status.clone();
 
     view! {
-        <section class="column" class:column--over=move || over.get() aria-labelledby=labelled_by data-testid=format!("column-{}", col.key)
+        <section class="column" class:column--over=move || over.get() aria-labelledby=labelled_by data-testid=format!("column-{status}")
             on:dragover=move |ev| { ev.prevent_default(); over.set(true); }
             on:dragleave=move |_| over.set(false)
             on:drop=move |ev| {
@@ -444,26 +568,26 @@ fn Column(
                     mover.run((task_id, drop_key.clone(), None, None, None));
                 }
             }>
-            <h2 id=heading_id>{col.name.clone()} <span class="count" aria-label=format!("{} cards", col.total)>{col.total}</span></h2>
-            {empty.then(|| view! { <p class="column__empty">{if can_edit { "No cards yet. Add one below or drop one here." } else { "No cards." }}</p> })}
+            <h2 id=heading_id>{name.clone()} <span class="count" aria-label=move || format!("{} cards", counts.get().0)>{move || counts.get().0}</span>
+            </h2>
+            {move || (counts.get().1 == 0).then(|| view! { <p class="column__empty">{if can_edit { "No cards yet. Add one below or drop one here." } else { "No cards." }}</p> })}
             <ol class="cards">
-                {col.tasks.into_iter().enumerate().map(|(i, card)| {
-                    let above = i.checked_sub(1).and_then(|j| ids.get(j)).cloned();
-                    let above2 = i.checked_sub(2).and_then(|j| ids.get(j)).cloned();
-                    let below = ids.get(i + 1).cloned();
-                    let below2 = ids.get(i + 2).cloned();
-                    view! {
-                        <Card card=card key=key.clone() left=left.clone() right=right.clone() above=above above2=above2 below=below below2=below2
-                            can_edit=can_edit mover=mover dragging=dragging members=members today=today/>
-                    }
-                }).collect_view()}
+                <For each=move || rows.get() key=CardRow::key children=move |row: CardRow| view! {
+                    <Card card=row.card status=card_status.clone() left=left.clone() right=right.clone()
+                        above=row.above above2=row.above2 below=row.below below2=row.below2
+                        can_edit=can_edit mover=mover dragging=dragging members=members today=today/>
+                }/>
             </ol>
-            {has_more.then(|| view! {
-                <button type="button" class="button button--ghost button--small column__more" on:click=move |_| more.run(more_key.clone())>
-                    {format!("Show more ({remaining} not shown)")}
-                </button>
-            })}
-            {can_edit.then(|| view! { <AddCard ws_id=ws_id.clone() status=col.key.clone() name=col.name.clone() added=added/> })}
+            {move || {
+                let (total, shown, has_more) = counts.get();
+                let more_key = more_key.clone();
+                has_more.then(|| view! {
+                    <button type="button" class="button button--ghost button--small column__more" on:click=move |_| more.run(more_key.clone())>
+                        {format!("Show more ({} not shown)", total.saturating_sub(shown))}
+                    </button>
+                })
+            }}
+            {can_edit.then(|| view! { <AddCard ws_id=ws_id.clone() status=status.clone() name=name.clone() added=added/> })}
         </section>
     }
 }
@@ -471,7 +595,7 @@ fn Column(
 #[component]
 fn Card(
     card: TaskView,
-    key: String,
+    status: String,
     left: Option<(String, String)>,
     right: Option<(String, String)>,
     above: Option<String>,
@@ -488,7 +612,8 @@ fn Card(
     let title = card.title.clone();
     let drag_id = id.clone();
     let drop_before = id.clone();
-    let drop_key = key.clone();
+    let drop_key = status.clone();
+    let key = status;
     let due = card.due_at.clone();
     let done = card.completed_at.is_some();
     let checklist = (!card.checklist.is_empty()).then(|| {
@@ -691,6 +816,63 @@ mod tests {
         assert_eq!(cols[1].tasks[1].status, "done");
         assert!(!apply_move(&mut cols, "zzz", "done", None, None));
         assert!(!apply_move(&mut cols, "b", "nope", None, None));
+    }
+
+    fn moved(t: &TaskView) -> LiveEvent {
+        LiveEvent {
+            kind: "task.moved".into(),
+            workspace_id: "w".into(),
+            version: 9,
+            actor_id: "someone".into(),
+            data: serde_json::to_value(t).expect("json"),
+        }
+    }
+
+    #[test]
+    fn events_place_cards_by_position_and_never_go_back_in_time() {
+        let mut cols = vec![col("todo", &["a", "b", "c"]), col("done", &[])];
+        for (t, p) in cols[0].tasks.iter_mut().zip(["a0", "a1", "a2"]) {
+            t.position = p.into();
+        }
+        // Someone moved c between a and b.
+        let mut c = task("c", "todo");
+        (c.position, c.version) = ("a05".into(), 2);
+        assert!(apply_event(&mut cols, &moved(&c)).is_some());
+        assert_eq!(order(&cols)[0], ["a", "c", "b"]);
+        // The same state again, or an older one, changes nothing.
+        assert!(apply_event(&mut cols, &moved(&c)).is_none());
+        let mut old = task("c", "done");
+        old.version = 1;
+        assert!(apply_event(&mut cols, &moved(&old)).is_none());
+        assert_eq!(order(&cols), [vec!["a", "c", "b"], vec![]]);
+        // A newer one moves it to its column.
+        let mut newer = task("c", "done");
+        newer.version = 3;
+        assert!(apply_event(&mut cols, &moved(&newer)).is_some());
+        assert_eq!(order(&cols), [vec!["a", "b"], vec!["c"]]);
+        assert_eq!((cols[0].total, cols[1].total), (2, 1));
+    }
+
+    #[test]
+    fn card_keys_ignore_the_version_but_not_what_shows() {
+        let row = |t: TaskView| CardRow {
+            card: t,
+            above: None,
+            above2: None,
+            below: Some("b".into()),
+            below2: None,
+        };
+        let a = task("a", "todo");
+        let mut bumped = a.clone();
+        bumped.version = 7;
+        bumped.position = "zz".into();
+        assert_eq!(row(a.clone()).key(), row(bumped).key());
+        let mut renamed = a.clone();
+        renamed.title = "other".into();
+        assert_ne!(row(a.clone()).key(), row(renamed).key());
+        let mut moved_row = row(a);
+        moved_row.below = None;
+        assert_ne!(moved_row.key(), row(task("a", "todo")).key());
     }
 }
 
