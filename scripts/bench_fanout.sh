@@ -12,7 +12,7 @@ build_release
 ulimit -n 65536 2>/dev/null || true
 DIR="$ROOT/target/topology-bench"
 trap 'bash scripts/topology.sh down --dir "$DIR" >/dev/null 2>&1 || true' EXIT
-TM_LOG=warn bash scripts/topology.sh up --dir "$DIR" --port-base "${BENCH_PORT_BASE:-18600}" --instances 2
+TM_LOG="${TM_LOG:-warn}" bash scripts/topology.sh up --dir "$DIR" --port-base "${BENCH_PORT_BASE:-18600}" --instances 2
 # shellcheck disable=SC1091
 source "$DIR/topology.env"
 step "Fan-out benchmark (release build of the client: cargo run --release --example fanout)"

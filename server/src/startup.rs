@@ -126,6 +126,14 @@ impl Application {
 
         let (close_tx, close_rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
+            // Small responses and websocket frames go out at once, not after the client's
+            // delayed ACK of the previous one (Nagle's algorithm).
+            use axum::serve::ListenerExt;
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "could not set TCP_NODELAY");
+                }
+            });
             axum::serve(
                 listener,
                 router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -34,7 +34,16 @@ impl Redis {
     /// Prepares the connection without touching the network, so a Redis that is down at start-up
     /// costs nothing but failing readiness until it is back.
     pub fn new(settings: &RedisSettings) -> Result<Self> {
-        let client = redis::Client::open(settings.url.expose())
+        use redis::IntoConnectionInfo;
+        // Commands from many tasks share one multiplexed connection: with Nagle's algorithm a
+        // command written while an earlier one is unacknowledged would wait for the peer's
+        // delayed ACK (up to 40 ms on Linux).
+        let info =
+            settings.url.expose().into_connection_info().map_err(|e| {
+                Error::Internal(format!("TM_REDIS_URL is not a valid Redis URL: {e}"))
+            })?;
+        let tcp = redis::io::tcp::TcpSettings::default().set_nodelay(true);
+        let client = redis::Client::open(info.set_tcp_settings(tcp))
             .map_err(|e| Error::Internal(format!("TM_REDIS_URL is not a valid Redis URL: {e}")))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(CONNECT_TIMEOUT))

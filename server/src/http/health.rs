@@ -65,12 +65,16 @@ pub async fn metrics(
          taskmanager_draining {}\n\
          # HELP taskmanager_ratelimit_redis_failures_total Rate-limit checks that fell back because Redis failed.\n\
          # TYPE taskmanager_ratelimit_redis_failures_total counter\n\
-         taskmanager_ratelimit_redis_failures_total {}\n",
+         taskmanager_ratelimit_redis_failures_total {}\n\
+         # HELP taskmanager_realtime_redis_subscribes_total Subscriptions to the Redis notice channel (more than one: it was lost and made again).\n\
+         # TYPE taskmanager_realtime_redis_subscribes_total counter\n\
+         taskmanager_realtime_redis_subscribes_total {}\n",
         services.version(),
         services.instance_id().replace(['"', '\\', '\n'], "_"),
         in_flight.current(),
         draining,
         services.rate_limiter().fallback_count(),
+        services.hub().redis_subscribes(),
     );
     (
         [(

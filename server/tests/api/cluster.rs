@@ -139,6 +139,54 @@ async fn a_change_on_one_instance_reaches_sockets_on_the_other_through_redis() {
     );
 }
 
+/// The instance's Redis subscriptions so far (from its metrics).
+async fn redis_subscribes(app: &TestApp) -> u64 {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("taskmanager_realtime_redis_subscribes_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no subscribes counter in {text}"))
+}
+
+#[tokio::test]
+async fn the_redis_subscription_outlives_its_keepalive_pings() {
+    // A subscribed connection answers PING with an array; reading it as a string once dropped
+    // the subscription every ping (10 s), losing the notices of the gap until it was made again.
+    let db = SurrealServer::start();
+    let redis = RedisServer::start();
+    let apps = cluster(&db, Some(&redis), 2).await;
+    let (a, b) = (&apps[0], &apps[1]);
+    let owner = a
+        .register("ping-owner@example.com", "a fine password")
+        .await;
+    let ws = workspace(a, &owner.access_token).await;
+    let mut on_b = connect(b, &owner.access_token).await;
+    let start = subscribe(&mut on_b, &ws, None).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while redis_subscribes(a).await < 1 || redis_subscribes(b).await < 1 {
+        assert!(Instant::now() < deadline, "the instances never subscribed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Past the first keep-alive ping of both subscriptions.
+    tokio::time::sleep(Duration::from_millis(11_500)).await;
+    assert_eq!(
+        (redis_subscribes(a).await, redis_subscribes(b).await),
+        (1, 1)
+    );
+    // And the notices still travel by Redis: each well under the heal sweep's 2 s.
+    for i in 0..5 {
+        let t0 = Instant::now();
+        create_task(a, &owner.access_token, &ws, &format!("Card {i}")).await;
+        let event = next(&mut on_b).await;
+        assert_eq!(event["version"].as_i64(), Some(start + 1 + i));
+        assert!(
+            t0.elapsed() < Duration::from_millis(300),
+            "change {i} took {:?}",
+            t0.elapsed()
+        );
+    }
+}
+
 #[tokio::test]
 async fn without_redis_the_heal_sweep_still_delivers_across_instances() {
     let db = SurrealServer::start();

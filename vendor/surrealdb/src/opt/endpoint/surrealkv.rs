@@ -1,0 +1,41 @@
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use crate::Result;
+use crate::engine::local::{Db, SurrealKv};
+use crate::opt::endpoint::into_endpoint;
+use crate::opt::{Config, Endpoint, IntoEndpoint};
+
+macro_rules! endpoints {
+	($($name:ty),*) => {
+		$(
+			impl IntoEndpoint<SurrealKv> for $name {}
+			impl into_endpoint::Sealed<SurrealKv> for $name {
+				type Client = Db;
+
+				fn into_endpoint(self) -> Result<Endpoint> {
+					let protocol = "surrealkv://";
+					let url = Url::parse(protocol)
+					    .unwrap_or_else(|_| unreachable!("`{protocol}` should be static and valid"));
+					let mut endpoint = Endpoint::new(url);
+					endpoint.path = super::path_to_string(protocol, self);
+					Ok(endpoint)
+				}
+			}
+
+			impl IntoEndpoint<SurrealKv> for ($name, Config) {}
+			impl into_endpoint::Sealed<SurrealKv> for ($name, Config) {
+				type Client = Db;
+
+				fn into_endpoint(self) -> Result<Endpoint> {
+					let mut endpoint = into_endpoint::Sealed::<SurrealKv>::into_endpoint(self.0)?;
+					endpoint.config = self.1;
+					Ok(endpoint)
+				}
+			}
+		)*
+	}
+}
+
+endpoints!(&str, &String, String, &Path, PathBuf);
