@@ -21,6 +21,7 @@ pub mod recovery;
 pub mod search;
 pub mod secret;
 pub mod services;
+pub mod shared_cache;
 pub mod store;
 pub mod tasks;
 pub mod transfer;

@@ -53,6 +53,7 @@ pub(crate) struct Inner {
     attachments: crate::attachments::AttachmentStore,
     list_cache: crate::tasks::ListCache,
     role_cache: RoleCache,
+    shared_cache_stats: crate::shared_cache::SharedCacheStats,
     change_turns: crate::changes::ChangeTurns,
     hub: crate::hub::Hub,
     feed_cache: crate::changes::FeedCache,
@@ -93,6 +94,7 @@ impl Services {
                 attachments,
                 list_cache: crate::tasks::ListCache::new(),
                 role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
+                shared_cache_stats: Default::default(),
                 change_turns: crate::changes::ChangeTurns::new(),
                 hub: crate::hub::Hub::new(&settings.instance_id, redis.clone()),
                 feed_cache: crate::changes::FeedCache::new(FEED_CACHE_ENTRIES),
@@ -164,6 +166,11 @@ impl Services {
 
     pub(crate) fn change_turns(&self) -> &crate::changes::ChangeTurns {
         &self.inner.change_turns
+    }
+
+    /// Hits and misses of the Redis-shared cache.
+    pub fn shared_cache_stats(&self) -> &crate::shared_cache::SharedCacheStats {
+        &self.inner.shared_cache_stats
     }
 
     pub(crate) fn role_cache(&self) -> &RoleCache {

@@ -1145,16 +1145,33 @@ struct KeyCount {
     n: i64,
 }
 
+/// How long dashboard figures are shared (see `workspace_stats`).
+const STATS_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Services {
     /// Counts by status and priority, overdue, completions per day (30 days) and the caller's
     /// open tasks: aggregated by the database, never by loading the tasks.
+    ///
+    /// Shared between instances in Redis under the workspace's version (and the caller, for
+    /// `my_open`): any change makes a new key. Overdue counts and the days move with the
+    /// clock, not the version, so a value lives at most `STATS_TTL`.
     pub async fn workspace_stats(
         &self,
         caller: &Caller,
         workspace_id: &str,
     ) -> Result<domain::task::WorkspaceStats> {
+        let (_, version) = self.membership_version(caller, workspace_id).await?;
+        let key = format!("stats:{workspace_id}:{}:{version}", caller.user_id);
+        self.shared_cached(&key, STATS_TTL, self.compute_stats(caller, workspace_id))
+            .await
+    }
+
+    async fn compute_stats(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+    ) -> Result<domain::task::WorkspaceStats> {
         use domain::task::{DayCount, WorkspaceStats};
-        self.membership(caller, workspace_id).await?;
         let mut res = self
             .database()
             .client()

@@ -121,6 +121,9 @@ fn one_owner_needed() -> Error {
     ))
 }
 
+/// How long a role stays in the shared cache (its key dies with the next change anyway).
+const ROLE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
 impl Services {
     /// The caller's role in a workspace; `not_found` when they are not a member (or it does not
     /// exist): the two must look the same.
@@ -164,7 +167,12 @@ impl Services {
         if let Some(role) = self.role_cache().get(&key) {
             return Ok((role, version));
         }
-        let role = self.membership(caller, workspace_id).await?;
+        // Shared by all instances: a member's first request on another instance costs no
+        // membership read either. "Not a member" is an error, so it is never stored.
+        let shared = format!("role:{workspace_id}:{}:{version}", caller.user_id);
+        let role: Role = self
+            .shared_cached(&shared, ROLE_TTL, self.membership(caller, workspace_id))
+            .await?;
         self.role_cache().insert(key, role);
         Ok((role, version))
     }

@@ -52,6 +52,7 @@ pub async fn metrics(
     State(services): State<Services>,
     State(in_flight): State<InFlight>,
 ) -> impl IntoResponse {
+    use std::sync::atomic::Ordering::Relaxed;
     let draining = u8::from(services.lifecycle().is_draining());
     let body = format!(
         "# HELP taskmanager_build_info Build and instance of this process.\n\
@@ -68,13 +69,19 @@ pub async fn metrics(
          taskmanager_ratelimit_redis_failures_total {}\n\
          # HELP taskmanager_realtime_redis_subscribes_total Subscriptions to the Redis notice channel (more than one: it was lost and made again).\n\
          # TYPE taskmanager_realtime_redis_subscribes_total counter\n\
-         taskmanager_realtime_redis_subscribes_total {}\n",
+         taskmanager_realtime_redis_subscribes_total {}\n\
+         # HELP taskmanager_shared_cache_requests_total Reads of the Redis-shared cache by result.\n\
+         # TYPE taskmanager_shared_cache_requests_total counter\n\
+         taskmanager_shared_cache_requests_total{{result=\"hit\"}} {}\n\
+         taskmanager_shared_cache_requests_total{{result=\"miss\"}} {}\n",
         services.version(),
         services.instance_id().replace(['"', '\\', '\n'], "_"),
         in_flight.current(),
         draining,
         services.rate_limiter().fallback_count(),
         services.hub().redis_subscribes(),
+        services.shared_cache_stats().hits.load(Relaxed),
+        services.shared_cache_stats().misses.load(Relaxed),
     );
     (
         [(

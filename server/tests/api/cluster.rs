@@ -187,6 +187,62 @@ async fn the_redis_subscription_outlives_its_keepalive_pings() {
     }
 }
 
+async fn stats(app: &TestApp, token: &str, ws: &str) -> Value {
+    let path = format!("/api/v1/workspaces/{ws}/stats");
+    let (status, body) = app.call("GET", &path, token, None).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// (hits, misses) of the instance's Redis-shared cache.
+async fn shared_cache(app: &TestApp) -> (u64, u64) {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let count = |result: &str| {
+        let prefix = format!("taskmanager_shared_cache_requests_total{{result=\"{result}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {result} counter in {text}"))
+    };
+    (count("hit"), count("miss"))
+}
+
+#[tokio::test]
+async fn dashboard_figures_are_shared_through_redis_by_version_and_survive_a_flush() {
+    let db = SurrealServer::start();
+    let redis = RedisServer::start();
+    let apps = cluster(&db, Some(&redis), 2).await;
+    let (a, b) = (&apps[0], &apps[1]);
+    let owner = a
+        .register("stats-owner@example.com", "a fine password")
+        .await;
+    let token = &owner.access_token;
+    let ws = workspace(a, token).await;
+    for i in 0..2 {
+        create_task(a, token, &ws, &format!("Card {i}")).await;
+    }
+    let on_a = stats(a, token, &ws).await;
+    assert_eq!(on_a["by_status"]["todo"], 2, "{on_a}");
+    // Computed on A, read on B: a hit there (the role and the figures), equal to A's.
+    let before = shared_cache(b).await;
+    let on_b = stats(b, token, &ws).await;
+    let after = shared_cache(b).await;
+    assert_eq!(on_b, on_a);
+    assert!(after.0 > before.0, "no hit on B: {before:?} -> {after:?}");
+    // A change is a new version, hence a new key: never a stale figure.
+    create_task(a, token, &ws, "Card 2").await;
+    assert_eq!(stats(b, token, &ws).await["by_status"]["todo"], 3);
+    // An emergency FLUSHALL costs a recompute, not a wrong answer.
+    redis.flush_all();
+    let before = shared_cache(b).await;
+    let flushed = stats(b, token, &ws).await;
+    assert_eq!(flushed["by_status"]["todo"], 3, "{flushed}");
+    assert!(
+        shared_cache(b).await.1 > before.1,
+        "no recompute after the flush"
+    );
+}
+
 #[tokio::test]
 async fn without_redis_the_heal_sweep_still_delivers_across_instances() {
     let db = SurrealServer::start();

@@ -140,6 +140,16 @@ impl RedisServer {
         }
     }
 
+    /// FLUSHALL: everything Redis holds is gone (as in an emergency flush).
+    pub fn flush_all(&self) {
+        use std::io::{Read, Write};
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("redis is up");
+        stream.write_all(b"FLUSHALL\r\n").expect("FLUSHALL is sent");
+        let mut buf = [0u8; 5];
+        stream.read_exact(&mut buf).expect("FLUSHALL is answered");
+        assert_eq!(&buf, b"+OK\r\n");
+    }
+
     fn answers_ping(&self) -> bool {
         use std::io::{Read, Write};
         let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
