@@ -800,7 +800,7 @@ impl Services {
         let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
         let done = category == ColumnCategory::Done;
         let mut attempt = 0;
-        loop {
+        let task = loop {
             attempt += 1;
             let turn = self.change_turn(&ws.id).await;
             let slot = self
@@ -814,12 +814,15 @@ impl Services {
                 kind: "task.moved",
                 data: serde_json::json!({"from": row.status, "to": req.status}),
             };
+            // The task's new state is read inside the transaction (statement 2): no round trip
+            // after the commit.
             let result = self.commit_change_in_turn(
                 &turn,
                 caller,
                 &ws.id,
                 &format!("{}UPDATE type::record('task', $id) SET status = $status, position = $position, version = version + 1, \
-                 updated_at = time::now(), completed_at = IF $done = $was_done {{ completed_at }} ELSE IF $done {{ time::now() }} ELSE {{ NONE }};", slot.guard()),
+                 updated_at = time::now(), completed_at = IF $done = $was_done {{ completed_at }} ELSE IF $done {{ time::now() }} ELSE {{ NONE }};\
+                 SELECT {TASK_FIELDS} FROM type::record('task', $id);", slot.guard()),
                 Change::Task(activity),
                 |q| {
                     slot.bind(q).bind(("id", task_id.to_owned()))
@@ -833,17 +836,15 @@ impl Services {
             match result {
                 Err(e) if slot_taken(&e) && attempt < SLOT_ATTEMPTS => continue,
                 other => {
-                    other?;
-                    break;
+                    let rows: Vec<TaskRow> = other?.rows(2)?;
+                    break rows
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| Error::not_found("Task"))?
+                        .view();
                 }
             }
-        }
-        // Membership was checked above; only the task's new state is read.
-        let task = self
-            .task_row(task_id)
-            .await?
-            .ok_or_else(|| Error::not_found("Task"))?
-            .view();
+        };
         if done && !was_done {
             self.create_next_occurrence(caller, &ws, &task).await?;
         }

@@ -20,7 +20,7 @@ async fn cluster(db: &SurrealServer, redis: Option<&RedisServer>, n: usize) -> V
         .to_string_lossy()
         .replace('-', "_");
     let mut apps = Vec::new();
-    for i in 0..n {
+    for _ in 0..n {
         let mut extra = vec![
             ("TM_DATABASE_URL", db.url()),
             ("TM_DATABASE_USER", "root".to_owned()),
@@ -33,7 +33,6 @@ async fn cluster(db: &SurrealServer, redis: Option<&RedisServer>, n: usize) -> V
         if let Some(redis) = redis {
             extra.push(("TM_REDIS_URL", redis.url()));
         }
-        let _ = i;
         apps.push(spawn_app_with(&extra).await);
     }
     apps
