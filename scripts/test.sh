@@ -35,6 +35,10 @@ python3 -c 'import moto.server' 2>/dev/null \
 
 SSR_PACKAGES=(-p domain -p service -p app -p server)
 timed "cargo fmt --check" cargo fmt --all -- --check
+# Alert rules proven by promtool unit tests, Alertmanager routing and inhibition, dashboards
+# and log shipping checked against the metrics catalogue (installs Debian's prometheus and
+# prometheus-alertmanager when missing).
+timed "ops config: promtool, amtool, dashboards" bash scripts/check_ops.sh
 timed "clippy: server (ssr)" cargo clippy "${SSR_PACKAGES[@]}" --all-targets --features app/ssr -- -D warnings
 timed "clippy: wasm (hydrate)" cargo clippy -p frontend -p app -p domain --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 timed "wasm build has no server crates" bash -c '
