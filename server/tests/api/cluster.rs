@@ -414,6 +414,7 @@ async fn follow(
     token: String,
     ws: String,
     target: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    ready: tokio::sync::mpsc::Sender<()>,
 ) -> Seen {
     use std::sync::atomic::Ordering;
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -459,7 +460,11 @@ async fn follow(
             };
             let event: Value = serde_json::from_str(&text).unwrap();
             match event["type"].as_str().unwrap_or_default() {
-                "subscribed" | "presence" => {}
+                // The first subscription counts the client in (later ones are resumptions).
+                "subscribed" => {
+                    let _ = ready.try_send(());
+                }
+                "presence" => {}
                 "resync_required" => panic!("the log should still hold everything: {event}"),
                 "error" => panic!("unexpected error: {event}"),
                 kind => {
@@ -546,6 +551,7 @@ async fn kill_9_an_instance_and_its_clients_resume_on_the_other_with_exactly_the
 
     // 20 clients, half on each instance.
     let target = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let (ready_tx, mut ready) = tokio::sync::mpsc::channel::<()>(64);
     let clients: Vec<_> = (0..20)
         .map(|i| {
             tokio::spawn(follow(
@@ -554,10 +560,16 @@ async fn kill_9_an_instance_and_its_clients_resume_on_the_other_with_exactly_the
                 token.clone(),
                 ws.clone(),
                 target.clone(),
+                ready_tx.clone(),
             ))
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Every client subscribed (ten of them on the instance about to die) before any change.
+    for n in 0..20 {
+        tokio::time::timeout(Duration::from_secs(10), ready.recv())
+            .await
+            .unwrap_or_else(|_| panic!("only {n} of 20 clients subscribed"));
+    }
 
     // 60 changes at about 20/s, alternating instances; instance one dies (SIGKILL) after 20.
     let mut ids: Vec<String> = Vec::new();
