@@ -357,10 +357,6 @@ pub struct Feed {
 }
 
 /// Feeds by (workspace, since, at least this version).
-/// Reads of a feed that came back older than the notice that asked for it, before giving up
-/// (the heal sweep then covers it).
-const STALE_READ_ATTEMPTS: u64 = 5;
-
 pub(crate) type FeedCache = quick_cache::sync::Cache<(String, i64, i64), std::sync::Arc<Feed>>;
 /// Member user ids by (workspace, members version).
 pub(crate) type MemberCache =
@@ -381,40 +377,13 @@ impl Services {
         let feed = match at_least {
             Some(at_least) => {
                 let key = (workspace_id.to_owned(), since, at_least);
-                let mut attempt = 0;
-                loop {
-                    attempt += 1;
-                    let feed = self
-                        .feed_cache()
-                        .get_or_insert_async(&key, async {
-                            let t0 = std::time::Instant::now();
-                            let feed = self.load_feed(workspace_id, since).await?;
-                            tracing::debug!(
-                                workspace_id,
-                                since,
-                                at_least,
-                                version = feed.version,
-                                ms = t0.elapsed().as_secs_f64() * 1e3,
-                                "realtime: feed read"
-                            );
-                            Ok::<_, Error>(std::sync::Arc::new(feed))
-                        })
-                        .await?;
-                    if feed.version >= at_least || attempt >= STALE_READ_ATTEMPTS {
-                        break feed;
-                    }
-                    // The notice came before the change was visible to this read: read again
-                    // shortly instead of waiting for the next notice (or the heal sweep).
-                    tracing::warn!(
-                        workspace_id,
-                        at_least,
-                        read = feed.version,
-                        attempt,
-                        "realtime: feed read behind its notice"
-                    );
-                    self.feed_cache().remove(&key);
-                    tokio::time::sleep(std::time::Duration::from_millis(2 * attempt)).await;
-                }
+                self.feed_cache()
+                    .get_or_insert_async(&key, async {
+                        self.load_feed(workspace_id, since)
+                            .await
+                            .map(std::sync::Arc::new)
+                    })
+                    .await?
             }
             // No notice to go by (a listener that fell behind): read afresh.
             None => std::sync::Arc::new(self.load_feed(workspace_id, since).await?),

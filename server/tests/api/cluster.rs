@@ -138,13 +138,19 @@ async fn a_change_on_one_instance_reaches_sockets_on_the_other_through_redis() {
     );
 }
 
-/// The instance's Redis subscriptions so far (from its metrics).
-async fn redis_subscribes(app: &TestApp) -> u64 {
+/// A sample of the instance's metrics, by its name and labels as exposed (`name{label="v"}`).
+async fn metric(app: &TestApp, series: &str) -> u64 {
     let text = app.get("/metrics").await.text().await.unwrap();
+    let prefix = format!("{series} ");
     text.lines()
-        .find_map(|l| l.strip_prefix("taskmanager_realtime_redis_subscribes_total "))
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no subscribes counter in {text}"))
+        .unwrap_or_else(|| panic!("no {series} in {text}"))
+}
+
+/// The instance's Redis subscriptions so far.
+async fn redis_subscribes(app: &TestApp) -> u64 {
+    metric(app, "taskmanager_realtime_redis_subscribes_total").await
 }
 
 #[tokio::test]
@@ -195,15 +201,12 @@ async fn stats(app: &TestApp, token: &str, ws: &str) -> Value {
 
 /// (hits, misses) of the instance's Redis-shared cache.
 async fn shared_cache(app: &TestApp) -> (u64, u64) {
-    let text = app.get("/metrics").await.text().await.unwrap();
-    let count = |result: &str| {
-        let prefix = format!("taskmanager_shared_cache_requests_total{{result=\"{result}\"}} ");
-        text.lines()
-            .find_map(|l| l.strip_prefix(prefix.as_str()))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no {result} counter in {text}"))
-    };
-    (count("hit"), count("miss"))
+    let series =
+        |result: &str| format!("taskmanager_shared_cache_requests_total{{result=\"{result}\"}}");
+    (
+        metric(app, &series("hit")).await,
+        metric(app, &series("miss")).await,
+    )
 }
 
 #[tokio::test]
