@@ -4,6 +4,7 @@
 Usage:
     python3 scripts/check_dashboards.py [--exposition FILE] [--dashboard FILE ...]
         [--rules GLOB] [--runbooks FILE] [--datasources DIR] [--promtail FILE]
+        [--not-yet PREFIX ...]
 
 1. Dashboards (default deploy/grafana/dashboards/*.json): valid JSON; panel ids unique (rows'
    nested panels included); every panel but a row has a datasource and targets, every target
@@ -421,6 +422,10 @@ def main() -> int:
     parser.add_argument("--runbooks", type=Path, default=ROOT / "docs/runbooks.md")
     parser.add_argument("--datasources", type=Path, default=ROOT / "deploy/grafana/provisioning/datasources")
     parser.add_argument("--promtail", type=Path, default=ROOT / "deploy/promtail/promtail.yml")
+    parser.add_argument("--not-yet", action="append", default=[], metavar="PREFIX",
+                        help="metric families (by name prefix) allowed to be missing from the "
+                             "exposition because the feature exporting them has not landed; "
+                             "listed in the output (repeatable)")
     args = parser.parse_args()
 
     dashboards = args.dashboard or sorted((ROOT / "deploy/grafana/dashboards").glob("*.json"))
@@ -441,6 +446,11 @@ def main() -> int:
     checker.promtail(args.promtail)
     samples, families = read_exposition(args.exposition)
     unknown = checker.metrics(samples, families)
+    pending = [line for line in unknown if any(line.split()[0].startswith(p) for p in args.not_yet)]
+    unknown = [line for line in unknown if line not in pending]
+    if pending:
+        print(f"{len(pending)} metric(s) not exported yet (allowed by --not-yet):")
+        print("\n".join(pending))
 
     names = {n for _, e in checker.exprs for n in metric_names(e)}
     print(f"checked {len(dashboards)} dashboard(s), {len(rule_files)} rule file(s), "

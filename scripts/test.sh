@@ -63,7 +63,7 @@ timed "Playwright (release build, Chromium)" bash -c 'cd end2end && CI=1 npx pla
 # The local production topology: SurrealDB server, Redis, two instances, nginx with TLS. The
 # edge's promises are checked with curl, then two browsers pinned to different instances share
 # a live board.
-timed "topology: 2 instances behind nginx, live board across them" bash -c '
+timed "topology: 2 instances, live board, live metrics" bash -c '
   set -euo pipefail
   dir=target/topology-ci
   trap "bash scripts/topology.sh down --dir $dir >/dev/null 2>&1 || true" EXIT
@@ -75,8 +75,14 @@ timed "topology: 2 instances behind nginx, live board across them" bash -c '
   expect "/metrics is open on an instance" "$(curl -s -o /dev/null -w "%{http_code}" "$TOPOLOGY_APP_1_URL/metrics")" 200
   expect "one HSTS header" "$(curl -skI "$TOPOLOGY_URL/" | grep -ci "^strict-transport-security")" 1
   expect "readiness through the edge" "$(curl -sk -o /dev/null -w "%{http_code}" "$TOPOLOGY_URL/api/v1/health/ready")" 200
-  cd end2end && TOPOLOGY_URL="$TOPOLOGY_URL" CI=1 npx playwright test live
-  echo "ok: edge checks passed; the live board crossed instances"'
+  (cd end2end && TOPOLOGY_URL="$TOPOLOGY_URL" CI=1 npx playwright test live)
+  echo "ok: edge checks passed; the live board crossed instances"
+  # After real traffic (the live specs): the exposition, the dashboards against it, and a real
+  # Prometheus scraping both instances and computing the recording rules.
+  bash scripts/check_live_metrics.sh "$TOPOLOGY_APP_1_URL" "$TOPOLOGY_APP_2_URL"
+  # The logs of that run (apps, nginx, SurrealDB, Redis) hold no password or token; the
+  # browser specs sign up with "a fine password".
+  bash scripts/check_logs_for_secrets.sh "$dir" "a fine password"'
 
 step "Sizes"
 wasm="target/site/pkg/taskmanager.wasm"

@@ -14,7 +14,8 @@
 # Ports from P (default 18400): P http, P+1 https, P+2 SurrealDB, P+3 Redis, P+10+i instance i.
 # `up` writes DIR/topology.env (URLs, ports, pids) for the tools that drive it. It expects a
 # release build (`cargo leptos build --release`) and builds the SurrealDB server once per
-# machine when missing.
+# machine when missing. TM_APP_WRAP prefixes each instance's command line for profiling, e.g.
+# TM_APP_WRAP="heaptrack -o /tmp/ht" (live heap by call stack) or "perf record -g -o /tmp/p".
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
@@ -74,6 +75,7 @@ start_app() {
   local i="$1" port; port="$(app_port "$i")"
   mkdir -p "$DIR/app-$i"
   port_free "$port" || die "port $port (instance $i) is taken"
+  # shellcheck disable=SC2086 # TM_APP_WRAP is a command line: word splitting intended
   spawn "app-$i" env -i PATH="$PATH" HOME="$HOME" \
     TM_LISTEN="127.0.0.1:$port" \
     TM_PUBLIC_URL="https://localhost:$HTTPS_PORT" \
@@ -87,7 +89,7 @@ start_app() {
     TM_LOG_FORMAT=json TM_LOG="${TM_LOG:-info}" \
     TM_DRAIN_SECONDS="${TM_DRAIN_SECONDS:-10}" \
     LEPTOS_SITE_ROOT="$ROOT/target/site" \
-    "$BIN" serve
+    ${TM_APP_WRAP:-} "$BIN" serve
   wait_for "instance $i (127.0.0.1:$port)" 60 \
     curl -fsS "http://127.0.0.1:$port/api/v1/health/ready"
 }

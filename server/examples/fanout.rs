@@ -75,11 +75,16 @@ async fn post(
 }
 
 fn rss_kib(pid: u32) -> u64 {
+    status_field(pid, "VmRSS:")
+}
+
+/// A number from `/proc/PID/status` (`VmRSS:` in KiB, `Threads:`).
+fn status_field(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
         })
@@ -223,6 +228,15 @@ async fn main() {
     let open_secs = opened.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_idle: Vec<u64> = a.pids.iter().map(|p| rss_kib(*p)).collect();
+    if std::env::var_os("FANOUT_DEBUG").is_some() {
+        for pid in &a.pids {
+            println!(
+                "instance {pid}: threads {}, anonymous RSS {} KiB",
+                status_field(*pid, "Threads:"),
+                status_field(*pid, "RssAnon:")
+            );
+        }
+    }
     start_line.notify_waiters();
 
     // The changes: moves at `rate` per second, alternating instances.

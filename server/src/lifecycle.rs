@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use tokio::sync::Notify;
@@ -67,13 +67,51 @@ fn is_probe(path: &str) -> bool {
     path.starts_with("/api/v1/health") || path == "/metrics"
 }
 
-/// Middleware: counts the request for as long as its handler runs.
-pub async fn track(State(in_flight): State<InFlight>, request: Request, next: Next) -> Response {
-    if is_probe(request.uri().path()) {
-        return next.run(request).await;
-    }
-    let _guard = in_flight.enter();
-    next.run(request).await
+/// Middleware: counts the request for as long as its handler runs (probes excluded, so they
+/// never hold a drain open), and records it in `taskmanager_http_requests_total` and
+/// `taskmanager_http_request_duration_seconds` by method, matched route template (bounded:
+/// `unmatched` for fallbacks — static files and not-found) and status class.
+pub async fn track(
+    State(in_flight): State<InFlight>,
+    State(services): State<service::Services>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let method: &'static str = match request.method().as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    };
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let _guard = (!is_probe(request.uri().path())).then(|| in_flight.enter());
+    let response = next.run(request).await;
+    let status = match response.status().as_u16() {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    };
+    let metrics = services.metrics();
+    metrics
+        .http_requests
+        .with_label_values(&[method, &route, status])
+        .inc();
+    metrics
+        .http_duration
+        .with_label_values(&[method, &route])
+        .observe(started.elapsed().as_secs_f64());
+    response
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

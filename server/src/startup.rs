@@ -13,6 +13,9 @@ use crate::lifecycle::InFlight;
 use crate::state::AppState;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The commit this binary was built from (`build.rs`: `GIT_SHA` or `git rev-parse`), or
+/// `unknown`.
+pub const GIT_SHA: &str = env!("TM_GIT_SHA");
 
 /// The name cargo-leptos gives the wasm/js/css bundle (`[[workspace.metadata.leptos]] name`).
 const OUTPUT_NAME: &str = "taskmanager";
@@ -67,6 +70,9 @@ impl Application {
         let (services, migrations) = Services::start(settings.services(VERSION))
             .await
             .map_err(StartupError::Services)?;
+        services
+            .metrics()
+            .set_build(VERSION, GIT_SHA, services.instance_id());
 
         let leptos_options = LeptosOptions::builder()
             .output_name(OUTPUT_NAME)

@@ -6,9 +6,11 @@
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::{Arg, Cmd, ErrorKind, Pipeline, RedisFuture, ServerErrorKind, Value};
 
 use crate::error::{Error, Result};
+use crate::metrics::Metrics;
 use crate::secret::Secret;
 
 #[derive(Clone, Debug)]
@@ -25,6 +27,7 @@ pub struct Redis {
     client: redis::Client,
     manager: ConnectionManager,
     key_prefix: String,
+    metrics: Metrics,
 }
 
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -33,7 +36,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
 impl Redis {
     /// Prepares the connection without touching the network, so a Redis that is down at start-up
     /// costs nothing but failing readiness until it is back.
-    pub fn new(settings: &RedisSettings) -> Result<Self> {
+    pub fn new(settings: &RedisSettings, metrics: Metrics) -> Result<Self> {
         use redis::IntoConnectionInfo;
         // Commands from many tasks share one multiplexed connection: with Nagle's algorithm a
         // command written while an earlier one is unacknowledged would wait for the peer's
@@ -56,12 +59,13 @@ impl Redis {
             client,
             manager,
             key_prefix: settings.key_prefix.clone(),
+            metrics,
         })
     }
 
     /// PING with a deadline.
     pub async fn ping(&self) -> Result<()> {
-        let mut conn = self.manager.clone();
+        let mut conn = self.connection();
         let pong: String =
             tokio::time::timeout(RESPONSE_TIMEOUT, redis::cmd("PING").query_async(&mut conn))
                 .await
@@ -86,9 +90,68 @@ impl Redis {
         &self.client
     }
 
-    /// The connection, for the adapters of this crate.
-    pub(crate) fn connection(&self) -> ConnectionManager {
-        self.manager.clone()
+    /// The connection, for the adapters of this crate: every command is timed into
+    /// `taskmanager_redis_command_duration_seconds` and failures counted, by command.
+    pub(crate) fn connection(&self) -> Measured {
+        Measured {
+            inner: self.manager.clone(),
+            metrics: self.metrics.clone(),
+        }
+    }
+}
+
+/// The shared connection, measured (see [`Redis::connection`]).
+#[derive(Clone)]
+pub(crate) struct Measured {
+    inner: ConnectionManager,
+    metrics: Metrics,
+}
+
+/// A failure of Redis (not a script cache miss, which the client answers by loading it).
+fn counts_as_error(error: &redis::RedisError) -> bool {
+    error.kind() != ErrorKind::Server(ServerErrorKind::NoScript)
+}
+
+fn command_name(cmd: &Cmd) -> &'static str {
+    match cmd.args_iter().next() {
+        Some(Arg::Simple(name)) => crate::metrics::redis_op(name),
+        _ => "other",
+    }
+}
+
+impl ConnectionLike for Measured {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let started = std::time::Instant::now();
+            let result = self.inner.req_packed_command(cmd).await;
+            let failed = result.as_ref().is_err_and(counts_as_error);
+            self.metrics
+                .redis_call(command_name(cmd), started.elapsed(), failed);
+            result
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let started = std::time::Instant::now();
+            let result = self
+                .inner
+                .req_packed_commands(pipeline, offset, count)
+                .await;
+            let failed = result.as_ref().is_err_and(counts_as_error);
+            self.metrics
+                .redis_call("pipeline", started.elapsed(), failed);
+            result
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
     }
 }
 

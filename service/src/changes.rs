@@ -12,14 +12,13 @@
 
 use std::time::Duration;
 
-use surrealdb::engine::any::Any;
-use surrealdb::method::Query;
 use surrealdb::types::SurrealValue;
 use surrealdb::IndexedResults;
 
 use crate::accounts::Caller;
 use crate::error::{Error, Result};
 use crate::services::Services;
+use crate::store::DbQuery;
 
 /// A task's history entry, written in the change's transaction.
 pub(crate) struct Activity<'a> {
@@ -112,7 +111,7 @@ impl Services {
         bind: F,
     ) -> Result<Committed>
     where
-        F: Fn(Query<'s, Any>) -> Query<'s, Any>,
+        F: Fn(DbQuery<'s>) -> DbQuery<'s>,
     {
         let turn = self.change_turn(workspace_id).await;
         self.commit_change_in_turn(&turn, caller, workspace_id, statements, change, bind)
@@ -132,7 +131,7 @@ impl Services {
         bind: F,
     ) -> Result<Committed>
     where
-        F: Fn(Query<'s, Any>) -> Query<'s, Any>,
+        F: Fn(DbQuery<'s>) -> DbQuery<'s>,
     {
         let activity = match &change {
             Change::Task(a) => Some(a),

@@ -32,8 +32,14 @@ use crate::services::{Inner, Services};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum Notice {
-    /// A workspace reached `version`.
-    Workspace { workspace_id: String, version: i64 },
+    /// A workspace reached `version`; `at_ms`: when it was committed (Unix milliseconds), to
+    /// measure the fan-out lag (absent when the heal sweep found the version).
+    Workspace {
+        workspace_id: String,
+        version: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_ms: Option<i64>,
+    },
     /// A user's sessions changed (one revoked, password changed, account deleted): their
     /// sockets check theirs is still valid.
     Sessions { user_id: String },
@@ -141,6 +147,7 @@ impl Hub {
         let notice = Notice::Workspace {
             workspace_id: workspace_id.to_owned(),
             version,
+            at_ms: Some(chrono::Utc::now().timestamp_millis()),
         };
         if let Some(published) = self.publish(notice.clone()) {
             let _ = tokio::time::timeout(PUBLISH_FIRST, published).await;
@@ -210,6 +217,7 @@ impl Hub {
         if let Notice::Workspace {
             workspace_id,
             version,
+            ..
         } = &notice
         {
             let mut followed = lock(&self.followed);
@@ -370,6 +378,7 @@ async fn heal(services: &Services) -> crate::error::Result<()> {
         services.hub().local(Notice::Workspace {
             workspace_id: row.id,
             version: row.version,
+            at_ms: None,
         });
     }
     Ok(())
@@ -479,6 +488,7 @@ mod tests {
             notice: Notice::Workspace {
                 workspace_id: "w1".into(),
                 version: 7,
+                at_ms: None,
             },
         };
         let text = serde_json::to_string(&wire).expect("serializes");
@@ -506,20 +516,24 @@ mod tests {
         hub.local(Notice::Workspace {
             workspace_id: "w".into(),
             version: 3,
+            at_ms: None,
         });
         hub.local(Notice::Workspace {
             workspace_id: "w".into(),
             version: 4,
+            at_ms: None,
         });
         hub.local(Notice::Workspace {
             workspace_id: "w".into(),
             version: 4,
+            at_ms: None,
         });
         assert_eq!(
             rx.try_recv().expect("one notice"),
             Notice::Workspace {
                 workspace_id: "w".into(),
-                version: 4
+                version: 4,
+                at_ms: None,
             }
         );
         assert!(

@@ -15,6 +15,7 @@ pub mod health;
 pub mod hub;
 pub mod mail;
 pub mod markdown;
+pub mod metrics;
 pub mod presence;
 pub mod ratelimit;
 pub mod recovery;
@@ -31,6 +32,7 @@ pub use accounts::{Caller, ClientInfo, IssuedSession, API_TOKEN_PREFIX, REFRESH_
 pub use cache::{Redis, RedisSettings};
 pub use error::{Error, Result};
 pub use health::Lifecycle;
+pub use metrics::Metrics;
 pub use secret::Secret;
 pub use services::{Services, ServicesSettings};
 pub use store::{Database, DatabaseSettings, MigrationReport};

@@ -7,7 +7,6 @@
 //! in-process table; the others fail open. Either way it is logged and counted.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -88,7 +87,7 @@ pub enum Decision {
 pub struct RateLimiter {
     redis: Option<Redis>,
     local: Arc<Mutex<LocalTable>>,
-    fallbacks: Arc<AtomicU64>,
+    metrics: crate::metrics::Metrics,
 }
 
 struct LocalTable {
@@ -116,7 +115,7 @@ return {1, 0}
 ";
 
 impl RateLimiter {
-    pub fn new(redis: Option<Redis>) -> Self {
+    pub fn new(redis: Option<Redis>, metrics: crate::metrics::Metrics) -> Self {
         Self {
             redis,
             local: Arc::new(Mutex::new(LocalTable {
@@ -124,17 +123,30 @@ impl RateLimiter {
                 tat: HashMap::new(),
                 checks_since_sweep: 0,
             })),
-            fallbacks: Arc::new(AtomicU64::new(0)),
+            metrics,
         }
     }
 
     /// How often Redis failed and the limiter degraded (exported as a metric).
     pub fn fallback_count(&self) -> u64 {
-        self.fallbacks.load(Ordering::Relaxed)
+        self.metrics.ratelimit_redis_failures.get()
     }
 
     /// Counts one request against `limit` for `subject` (an IP, an email, a user id).
     pub async fn check(&self, limit: &Limit, subject: &str) -> Decision {
+        let decision = self.decide(limit, subject).await;
+        // The limit's series exists (at zero) from its first use.
+        let rejections = self
+            .metrics
+            .ratelimit_rejections
+            .with_label_values(&[limit.name]);
+        if decision != Decision::Allowed {
+            rejections.inc();
+        }
+        decision
+    }
+
+    async fn decide(&self, limit: &Limit, subject: &str) -> Decision {
         let Some(redis) = &self.redis else {
             return self.check_local(limit, subject);
         };
@@ -157,7 +169,7 @@ impl RateLimiter {
     }
 
     fn degrade(&self, limit: &Limit, subject: &str, why: &str) -> Decision {
-        self.fallbacks.fetch_add(1, Ordering::Relaxed);
+        self.metrics.ratelimit_redis_failures.inc();
         if limit.fallback_local {
             tracing::warn!(
                 limit = limit.name,
@@ -214,7 +226,7 @@ mod tests {
 
     #[tokio::test]
     async fn local_allows_the_burst_then_limits_with_a_retry_time() {
-        let rl = RateLimiter::new(None);
+        let rl = RateLimiter::new(None, crate::metrics::Metrics::new());
         for _ in 0..3 {
             assert_eq!(rl.check(&TEST, "ip").await, Decision::Allowed);
         }

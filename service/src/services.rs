@@ -40,6 +40,7 @@ pub struct Services {
 }
 
 pub(crate) struct Inner {
+    metrics: crate::metrics::Metrics,
     database: Database,
     redis: Option<Redis>,
     lifecycle: Lifecycle,
@@ -76,9 +77,14 @@ impl Services {
     /// Connects to the database and applies migrations; prepares Redis without requiring it to be
     /// up. Fails only when the database cannot be reached or migrated.
     pub async fn start(settings: ServicesSettings) -> Result<(Self, MigrationReport)> {
-        let database = Database::connect(&settings.database).await?;
+        let metrics = crate::metrics::Metrics::new();
+        let database = Database::connect(&settings.database, metrics.clone()).await?;
         let report = database.migrate(&settings.instance_id).await?;
-        let redis = settings.redis.as_ref().map(Redis::new).transpose()?;
+        let redis = settings
+            .redis
+            .as_ref()
+            .map(|r| Redis::new(r, metrics.clone()))
+            .transpose()?;
         let passwords = PasswordHasher::new(settings.hash_concurrency)?;
         let attachments = crate::attachments::AttachmentStore::new(&settings.attachments)?;
         let access_tokens =
@@ -86,7 +92,7 @@ impl Services {
         let services = Self {
             inner: Arc::new(Inner {
                 database,
-                rate_limiter: RateLimiter::new(redis.clone()),
+                rate_limiter: RateLimiter::new(redis.clone(), metrics.clone()),
                 passwords,
                 access_tokens,
                 mailer: Mailer::outbox(settings.outbox_dir, settings.mail_from),
@@ -104,6 +110,7 @@ impl Services {
                 lifecycle: Lifecycle::default(),
                 instance_id: settings.instance_id,
                 version: settings.version,
+                metrics,
             }),
         };
         crate::hub::spawn(&services);
@@ -112,6 +119,11 @@ impl Services {
 
     pub fn database(&self) -> &Database {
         &self.inner.database
+    }
+
+    /// This process's Prometheus metrics.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     pub fn redis(&self) -> Option<&Redis> {

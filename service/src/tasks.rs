@@ -155,10 +155,7 @@ impl Slot {
         )
     }
 
-    pub(crate) fn bind<'q>(
-        &self,
-        q: surrealdb::method::Query<'q, surrealdb::engine::any::Any>,
-    ) -> surrealdb::method::Query<'q, surrealdb::engine::any::Any> {
+    pub(crate) fn bind<'q>(&self, q: crate::store::DbQuery<'q>) -> crate::store::DbQuery<'q> {
         q.bind(("slot_status", self.status.clone()))
             .bind(("slot_above", self.above.clone()))
             .bind(("slot_below", self.below.clone()))

@@ -47,47 +47,40 @@ pub async fn ready(State(services): State<Services>) -> (StatusCode, Json<Readin
     (status, Json(readiness))
 }
 
-/// `GET /metrics`: Prometheus text format. Not routed through the public proxy.
+/// `GET /metrics`: Prometheus text format (the catalogue is `service::metrics`). Not routed
+/// through the public proxy. Values kept elsewhere (in flight, readiness, counters of the hub
+/// and caches) are read now, so a scrape shows them as of this moment.
 pub async fn metrics(
     State(services): State<Services>,
     State(in_flight): State<InFlight>,
 ) -> impl IntoResponse {
+    use service::metrics::catch_up;
     use std::sync::atomic::Ordering::Relaxed;
-    let draining = u8::from(services.lifecycle().is_draining());
-    let body = format!(
-        "# HELP taskmanager_build_info Build and instance of this process.\n\
-         # TYPE taskmanager_build_info gauge\n\
-         taskmanager_build_info{{version=\"{}\",instance=\"{}\"}} 1\n\
-         # HELP taskmanager_http_requests_in_flight Requests being handled, probes excluded.\n\
-         # TYPE taskmanager_http_requests_in_flight gauge\n\
-         taskmanager_http_requests_in_flight {}\n\
-         # HELP taskmanager_draining 1 while the instance drains for shutdown.\n\
-         # TYPE taskmanager_draining gauge\n\
-         taskmanager_draining {}\n\
-         # HELP taskmanager_ratelimit_redis_failures_total Rate-limit checks that fell back because Redis failed.\n\
-         # TYPE taskmanager_ratelimit_redis_failures_total counter\n\
-         taskmanager_ratelimit_redis_failures_total {}\n\
-         # HELP taskmanager_realtime_redis_subscribes_total Subscriptions to the Redis notice channel (more than one: it was lost and made again).\n\
-         # TYPE taskmanager_realtime_redis_subscribes_total counter\n\
-         taskmanager_realtime_redis_subscribes_total {}\n\
-         # HELP taskmanager_shared_cache_requests_total Reads of the Redis-shared cache by result.\n\
-         # TYPE taskmanager_shared_cache_requests_total counter\n\
-         taskmanager_shared_cache_requests_total{{result=\"hit\"}} {}\n\
-         taskmanager_shared_cache_requests_total{{result=\"miss\"}} {}\n",
-        services.version(),
-        services.instance_id().replace(['"', '\\', '\n'], "_"),
-        in_flight.current(),
-        draining,
-        services.rate_limiter().fallback_count(),
+    let m = services.metrics();
+    m.http_in_flight
+        .set(i64::try_from(in_flight.current()).unwrap_or(i64::MAX));
+    m.draining
+        .set(i64::from(services.lifecycle().is_draining()));
+    m.ready
+        .set(i64::from(services.readiness().await.is_ready()));
+    catch_up(
+        &m.realtime_redis_subscribes,
         services.hub().redis_subscribes(),
-        services.shared_cache_stats().hits.load(Relaxed),
-        services.shared_cache_stats().misses.load(Relaxed),
+    );
+    let cache = services.shared_cache_stats();
+    catch_up(
+        &m.shared_cache_requests.with_label_values(&["hit"]),
+        cache.hits.load(Relaxed),
+    );
+    catch_up(
+        &m.shared_cache_requests.with_label_values(&["miss"]),
+        cache.misses.load(Relaxed),
     );
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        body,
+        m.render(),
     )
 }

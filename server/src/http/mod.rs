@@ -133,7 +133,7 @@ pub fn router(state: AppState) -> Router {
             ))
             .layer(middleware::from_fn(session::renew_expired_session))
             .layer(middleware::from_fn_with_state(
-                state.in_flight.clone(),
+                state.clone(),
                 lifecycle::track,
             ))
             .with_state(state);

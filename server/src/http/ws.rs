@@ -33,8 +33,10 @@ use super::error::HttpError;
 use super::session::{bearer, Authenticated};
 use crate::state::AppState;
 
-/// Per-socket read buffer (tungstenite's default is 128 KiB).
-const READ_BUFFER: usize = 4 * 1024;
+/// Per-socket read buffer (tungstenite's default is 128 KiB). Clients send only small control
+/// messages; a larger one grows the buffer for as long as it takes. heaptrack showed this buffer
+/// as the largest live allocation of an idle socket at 4 KiB.
+const READ_BUFFER: usize = 1024;
 /// Bytes a socket may have waiting to be written before it counts as stuck.
 const MAX_WRITE_BUFFER: usize = 1024 * 1024;
 /// The largest message a client may send (subscribe / unsubscribe are a few dozen bytes).
@@ -130,6 +132,36 @@ struct Connection {
     socket_id: String,
 }
 
+/// Counts an open socket in `taskmanager_ws_connections` for as long as it lives, and its
+/// subscriptions in `taskmanager_ws_subscriptions`.
+struct Counted {
+    metrics: service::Metrics,
+    subscriptions: i64,
+}
+
+impl Counted {
+    fn new(metrics: &service::Metrics) -> Self {
+        metrics.ws_connections.inc();
+        Self {
+            metrics: metrics.clone(),
+            subscriptions: 0,
+        }
+    }
+
+    fn subscriptions(&mut self, now: usize) {
+        let now = i64::try_from(now).unwrap_or(i64::MAX);
+        self.metrics.ws_subscriptions.add(now - self.subscriptions);
+        self.subscriptions = now;
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.metrics.ws_connections.dec();
+        self.metrics.ws_subscriptions.sub(self.subscriptions);
+    }
+}
+
 /// Why a connection ends.
 enum End {
     Gone,
@@ -158,6 +190,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
             }
         }
     });
+    let mut counted = Counted::new(services.metrics());
     let mut notices = services.hub().listen();
     let mut draining = services.lifecycle().draining_signal();
     let mut conn = Connection {
@@ -185,10 +218,18 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 }
             },
             notice = notices.recv() => match notice {
-                Ok(Notice::Workspace { workspace_id, version }) => {
+                Ok(Notice::Workspace { workspace_id, version, at_ms }) => {
                     match conn.subscriptions.get(&workspace_id) {
                         Some((sent, _, _)) if *sent < version => {
-                            conn.pull(&workspace_id, Some(version)).await
+                            let pulled = conn.pull(&workspace_id, Some(version)).await;
+                            if let Some(at_ms) = at_ms {
+                                let lag_ms = chrono::Utc::now().timestamp_millis() - at_ms;
+                                conn.services
+                                    .metrics()
+                                    .ws_fanout_lag
+                                    .observe(lag_ms.max(0) as f64 / 1000.0);
+                            }
+                            pulled
                         }
                         _ => Ok(()),
                     }
@@ -227,6 +268,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 }
             }
         };
+        counted.subscriptions(conn.subscriptions.len());
         if let Err(end) = step {
             break end;
         }
@@ -243,6 +285,7 @@ impl Connection {
     /// Queues a message; a full queue means the client is too slow: close with a hint.
     fn send(&self, message: Message) -> Result<(), End> {
         if self.out.capacity() <= 1 {
+            self.services.metrics().ws_events_dropped.inc();
             let _ = self.out.try_send(Message::Close(Some(CloseFrame {
                 code: CLOSE_SLOW,
                 reason: "too slow: reconnect with since_version".into(),
@@ -409,6 +452,7 @@ impl Connection {
             for event in &feed.events {
                 let text = Utf8Bytes::try_from(event.clone()).map_err(|_| End::Gone)?;
                 self.send(Message::Text(text))?;
+                self.services.metrics().ws_events_sent.inc();
             }
             self.advance(workspace_id, feed.version);
             if !feed.more {

@@ -607,7 +607,7 @@ async fn server_functions_answer_with_the_same_rules_and_codes() {
 }
 
 /// Waits for a mail of `kind` to `to` in the outbox and returns the token of its link.
-async fn mailed_token(app: &TestApp, kind: &str, to: &str) -> String {
+pub(crate) async fn mailed_token(app: &TestApp, kind: &str, to: &str) -> String {
     let outbox = app.data_dir.join("outbox");
     let start = std::time::Instant::now();
     loop {

@@ -58,9 +58,82 @@ async fn metrics_are_prometheus_text() {
         .unwrap()
         .starts_with("text/plain"));
     let text = res.text().await.unwrap();
+    // The scrape itself is in flight while it renders.
     assert!(
         text.contains("taskmanager_http_requests_in_flight 0"),
         "{text}"
     );
     assert!(text.contains("taskmanager_draining 0"), "{text}");
+    assert!(text.contains("taskmanager_ready 1"), "{text}");
+}
+
+/// Requests are counted by matched route template (never by raw path: ids would make the
+/// series unbounded), method and status class; database calls by operation; build info names
+/// the commit.
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_and_time_the_database() {
+    let app = spawn_app().await;
+    let token = app
+        .register("metrics@example.com", "a fine password")
+        .await
+        .access_token;
+    let (status, ws) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &token,
+            Some(json!({"name": "Measured"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let ws = ws["id"].as_str().unwrap().to_owned();
+    for _ in 0..2 {
+        let (status, _) = app
+            .call(
+                "GET",
+                &format!("/api/v1/workspaces/{ws}/tasks"),
+                &token,
+                None,
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = app
+        .call("GET", "/api/v1/workspaces/nonexistent/tasks", &token, None)
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app.call("GET", "/api/v1/no/such/route", &token, None).await;
+    assert_eq!(status, 404);
+    // The page and static-file fallback has no template: one bounded label for all of it.
+    assert_eq!(app.get("/no-such-page/123").await.status(), 404);
+
+    let text = app.get("/metrics").await.text().await.unwrap();
+    for series in [
+        r#"taskmanager_http_requests_total{method="GET",route="/api/v1/workspaces/{id}/tasks",status="2xx"} 2"#,
+        r#"taskmanager_http_requests_total{method="GET",route="/api/v1/workspaces/{id}/tasks",status="4xx"} 1"#,
+        r#"taskmanager_http_requests_total{method="POST",route="/api/v1/auth/register",status="2xx"} 1"#,
+        r#"taskmanager_http_requests_total{method="GET",route="/api/{*rest}",status="4xx"} 1"#,
+        r#"taskmanager_http_requests_total{method="GET",route="unmatched",status="4xx"} 1"#,
+        r#"taskmanager_http_request_duration_seconds_count{method="GET",route="/api/v1/workspaces/{id}/tasks"} 3"#,
+        r#"taskmanager_http_request_duration_seconds_bucket{method="GET",route="/api/v1/workspaces/{id}/tasks",le="0.5"}"#,
+        "taskmanager_db_query_duration_seconds_count{op=\"transaction\"}",
+        "taskmanager_db_query_duration_seconds_count{op=\"select\"}",
+        "taskmanager_ws_connections 0",
+        "process_resident_memory_bytes ",
+        "process_open_fds ",
+    ] {
+        assert!(text.contains(series), "missing {series} in\n{text}");
+    }
+    assert!(!text.contains(&ws), "a raw id leaked into a label:\n{text}");
+    let sha = text
+        .lines()
+        .find(|l| l.starts_with("taskmanager_build_info{"))
+        .and_then(|l| l.split("git_sha=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        sha.len() >= 7 && sha.chars().all(|c| c.is_ascii_hexdigit()) || sha == "unknown",
+        "git_sha {sha:?}\n{text}"
+    );
 }

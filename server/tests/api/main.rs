@@ -9,6 +9,7 @@ mod errors;
 mod files;
 mod health;
 mod helpers;
+mod logs;
 mod pages;
 mod realtime;
 mod redis;

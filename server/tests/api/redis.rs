@@ -106,6 +106,18 @@ async fn login_limits_are_shared_between_instances_and_outlive_redis() {
             "rate_limited"
         );
     }
+    // Each instance counted its refusal and timed its Redis commands (the limiter's script).
+    let metrics = b.get("/metrics").await.text().await.unwrap();
+    for series in [
+        r#"taskmanager_ratelimit_rejections_total{scope="login_account"} 1"#,
+        r#"taskmanager_redis_command_duration_seconds_count{op="evalsha"}"#,
+    ] {
+        assert!(metrics.contains(series), "missing {series} in\n{metrics}");
+    }
+    assert!(
+        metrics.contains("taskmanager_redis_errors_total{op=\"evalsha\"} 0"),
+        "{metrics}"
+    );
 
     // Redis dies: the app keeps answering (in-process limits), never with a 5xx.
     redis.stop();
@@ -119,6 +131,10 @@ async fn login_limits_are_shared_between_instances_and_outlive_redis() {
     let metrics = a.get("/metrics").await.text().await.unwrap();
     assert!(
         !metrics.contains("taskmanager_ratelimit_redis_failures_total 0"),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.contains("taskmanager_redis_errors_total{op=\"evalsha\"} 0"),
         "{metrics}"
     );
 }

@@ -365,7 +365,9 @@ mod tests {
 
     #[tokio::test]
     async fn second_run_applies_nothing() {
-        let db = Database::connect(&mem()).await.unwrap();
+        let db = Database::connect(&mem(), crate::metrics::Metrics::new())
+            .await
+            .unwrap();
         let first = db.migrate("a").await.unwrap();
         assert!(!first.applied.is_empty());
         let second = db.migrate("b").await.unwrap();
@@ -375,20 +377,24 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_runs_apply_each_version_once() {
-        let db = Database::connect(&mem()).await.unwrap();
+        let db = Database::connect(&mem(), crate::metrics::Metrics::new())
+            .await
+            .unwrap();
         let (a, b) = tokio::join!(db.migrate("a"), db.migrate("b"));
         let (a, b) = (a.unwrap(), b.unwrap());
         let mut all: Vec<i64> = a.applied.iter().chain(&b.applied).copied().collect();
         all.sort_unstable();
         let expected: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
         assert_eq!(all, expected);
-        let rows = applied(db.client()).await.unwrap();
+        let rows = applied(&db.db).await.unwrap();
         assert_eq!(rows.len(), MIGRATIONS.len());
     }
 
     #[tokio::test]
     async fn the_unique_email_index_holds() {
-        let db = Database::connect(&mem()).await.unwrap();
+        let db = Database::connect(&mem(), crate::metrics::Metrics::new())
+            .await
+            .unwrap();
         db.migrate("t").await.unwrap();
         let insert = "CREATE user SET email = 'a@example.com', name = 'A', password_hash = 'x'";
         db.client().query(insert).await.unwrap().check().unwrap();
@@ -401,7 +407,9 @@ mod tests {
 
     #[tokio::test]
     async fn an_edited_migration_is_refused() {
-        let db = Database::connect(&mem()).await.unwrap();
+        let db = Database::connect(&mem(), crate::metrics::Metrics::new())
+            .await
+            .unwrap();
         db.migrate("t").await.unwrap();
         db.client()
             .query("UPDATE schema_migration:1 SET checksum = 'tampered'")

@@ -5,13 +5,17 @@
 
 mod migrations;
 
+use std::future::IntoFuture;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use surrealdb::engine::any::Any;
+use surrealdb::method::{IntoVariables, Query};
 use surrealdb::opt::auth::Root;
 use surrealdb::Surreal;
 
 use crate::error::{Error, Result};
+use crate::metrics::Metrics;
 use crate::secret::Secret;
 
 pub use migrations::{MigrationReport, MIGRATIONS};
@@ -41,6 +45,7 @@ impl DatabaseSettings {
 #[derive(Clone)]
 pub struct Database {
     db: Surreal<Any>,
+    metrics: Metrics,
 }
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -49,7 +54,7 @@ impl Database {
     /// Connects, signs in (server mode), and selects the namespace and database, defining them
     /// when they do not exist yet. Does not migrate: call [`Database::migrate`].
     #[tracing::instrument(skip_all, fields(url = %redact_url(&settings.url)))]
-    pub async fn connect(settings: &DatabaseSettings) -> Result<Self> {
+    pub async fn connect(settings: &DatabaseSettings, metrics: Metrics) -> Result<Self> {
         let unavailable = |source: Box<dyn std::error::Error + Send + Sync>| Error::Unavailable {
             what: "database",
             source,
@@ -85,7 +90,7 @@ impl Database {
         .check()?;
         db.use_ns(ns).use_db(dbn).await?;
         tracing::info!("database connected");
-        Ok(Self { db })
+        Ok(Self { db, metrics })
     }
 
     /// Applies the pending migrations; safe when several instances start at once.
@@ -96,7 +101,7 @@ impl Database {
     /// A real round trip to the storage engine, used by readiness.
     pub async fn ping(&self) -> Result<()> {
         let mut res = self
-            .db
+            .client()
             .query("SELECT count() AS n FROM schema_migration GROUP ALL")
             .await?
             .check()?;
@@ -104,10 +109,62 @@ impl Database {
         Ok(())
     }
 
-    /// The raw client, for the storage adapters of this crate.
-    #[allow(dead_code)] // used by tests now; by the task and account stores next.
-    pub(crate) fn client(&self) -> &Surreal<Any> {
-        &self.db
+    /// The client for the storage adapters of this crate: every round trip it makes is timed
+    /// into `taskmanager_db_query_duration_seconds` (and failures counted) by operation.
+    pub(crate) fn client(&self) -> Db<'_> {
+        Db {
+            db: &self.db,
+            metrics: &self.metrics,
+        }
+    }
+}
+
+/// [`Database::client`]: `query` as on the SDK's client, measured.
+#[derive(Clone, Copy)]
+pub(crate) struct Db<'a> {
+    db: &'a Surreal<Any>,
+    metrics: &'a Metrics,
+}
+
+impl<'a> Db<'a> {
+    pub(crate) fn query(self, sql: impl Into<String>) -> DbQuery<'a> {
+        let sql: String = sql.into();
+        DbQuery {
+            op: crate::metrics::db_op(&sql),
+            query: self.db.query(sql),
+            metrics: self.metrics,
+        }
+    }
+}
+
+/// A query being built; awaiting it makes the round trip and records it.
+pub(crate) struct DbQuery<'a> {
+    query: Query<'a, Any>,
+    op: &'static str,
+    metrics: &'a Metrics,
+}
+
+impl DbQuery<'_> {
+    pub(crate) fn bind(self, vars: impl IntoVariables) -> Self {
+        Self {
+            query: self.query.bind(vars),
+            ..self
+        }
+    }
+}
+
+impl<'a> IntoFuture for DbQuery<'a> {
+    type Output = surrealdb::Result<surrealdb::IndexedResults>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let started = std::time::Instant::now();
+            let result = self.query.await;
+            self.metrics
+                .db_call(self.op, started.elapsed(), result.is_err());
+            result
+        })
     }
 }
 
@@ -167,9 +224,26 @@ mod tests {
 
     #[tokio::test]
     async fn connects_to_memory_and_pings_after_migrating() {
-        let db = Database::connect(&mem()).await.unwrap();
+        let metrics = Metrics::new();
+        let db = Database::connect(&mem(), metrics.clone()).await.unwrap();
         let report = db.migrate("test").await.unwrap();
         assert_eq!(report.applied.len(), MIGRATIONS.len());
         db.ping().await.unwrap();
+        let mut res = db.client().query("RETURN 1").await.unwrap();
+        let one: Option<i64> = res.take(0).unwrap();
+        assert_eq!(one, Some(1));
+        assert!(db.client().query("SELEC nonsense").await.is_err());
+        let text = metrics.render();
+        for series in [
+            "taskmanager_db_query_duration_seconds_count{op=\"return\"} 1",
+            "taskmanager_db_query_duration_seconds_count{op=\"other\"} 1",
+            "taskmanager_db_errors_total{op=\"other\"} 1",
+        ] {
+            assert!(text.contains(series), "missing {series} in\n{text}");
+        }
+        assert!(
+            !text.contains("taskmanager_db_errors_total{op=\"return\"}"),
+            "{text}"
+        );
     }
 }
