@@ -5,14 +5,11 @@
 # series and computes the recording rules (scripts/prom_live_check.sh).
 #
 #   scripts/check_live_metrics.sh http://HOST:PORT [http://HOST:PORT ...]
-#
-# The job queue's families (taskmanager_jobs_*, taskmanager_job_*) are allowed to be missing
-# until the durable job queue lands (issue #7); the check lists them.
 # shellcheck source=scripts/lib.sh disable=SC1091 # followed with shellcheck -x from the repository root
 source "$(dirname "$0")/lib.sh"
 set -euo pipefail
 cd "$ROOT"
-[ $# -gt 0 ] || { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 apt_install prometheus python3-yaml
 WORK="$(mktemp -d)"
@@ -26,8 +23,7 @@ step "promtool check metrics: the live exposition is valid"
 promtool check metrics < "$WORK/exposition.txt"
 
 step "Dashboards and rules use only metrics the app exports (live scrape)"
-/usr/bin/python3 scripts/check_dashboards.py --exposition "$WORK/exposition.txt" \
-  --not-yet taskmanager_jobs_ --not-yet taskmanager_job_
+/usr/bin/python3 scripts/check_dashboards.py --exposition "$WORK/exposition.txt"
 
 targets=()
 for url in "$@"; do targets+=("${url#http://}"); done

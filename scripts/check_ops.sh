@@ -181,8 +181,8 @@ else
 fi
 
 if have shellcheck; then
-  step "shellcheck scripts/check_ops.sh scripts/prom_live_check.sh"
-  shellcheck scripts/check_ops.sh scripts/prom_live_check.sh
+  step "shellcheck scripts/check_ops.sh scripts/prom_live_check.sh scripts/check_live_metrics.sh scripts/check_logs_for_secrets.sh"
+  shellcheck scripts/check_ops.sh scripts/prom_live_check.sh scripts/check_live_metrics.sh scripts/check_logs_for_secrets.sh
 fi
 
 step "Operations configuration: all checks passed"

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use service::{DatabaseSettings, RedisSettings, Secret, ServicesSettings};
 
@@ -20,6 +21,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub log_filter: String,
     pub drain_seconds: u64,
+    /// Pacing of the background job queue.
+    pub jobs: service::jobs::JobSettings,
     /// `None` until [`Settings::resolve_secret_key`] ran when not given explicitly.
     pub secret_key: Option<Secret>,
     pub instance_id: String,
@@ -68,6 +71,8 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc { name: "TM_LOG_FORMAT", default: "pretty", help: "pretty (development) or json (production: one JSON object per line)" },
     SettingDoc { name: "TM_LOG", default: "info,surrealdb=warn,surrealkv=warn", help: "log filter, e.g. info or info,service=debug" },
     SettingDoc { name: "TM_DRAIN_SECONDS", default: "10", help: "on SIGTERM, how long in-flight requests may take to finish" },
+    SettingDoc { name: "TM_JOB_LEASE_MS", default: "30000", help: "how long a worker's claim on a background job holds before another instance may take it over" },
+    SettingDoc { name: "TM_JOB_RETRY_BASE_MS", default: "5000", help: "delay before a failed job's first retry; each later retry doubles it (with jitter), up to an hour" },
     SettingDoc { name: "TM_SECRET_KEY", default: "(generated in TM_DATA_DIR)", help: "at least 32 characters; signs tokens; required when TM_PUBLIC_URL is https" },
     SettingDoc { name: "TM_SECRET_KEY_PREVIOUS", default: "(none)", help: "the key before the last rotation: tokens it signed stay valid until they expire" },
     SettingDoc { name: "TM_HASH_CONCURRENCY", default: "(CPU count)", help: "password hashes computed at once (each takes 19 MiB); more wait in line" },
@@ -301,6 +306,20 @@ impl Settings {
                 .filter(|n| *n <= 3600)
                 .ok_or_else(|| "expected whole seconds from 0 to 3600".into())
         })?;
+        let millis = |name: &str, default: u64| {
+            raw.parse(name, Duration::from_millis(default), |v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|n| (10..=86_400_000).contains(n))
+                    .map(Duration::from_millis)
+                    .ok_or_else(|| "expected milliseconds from 10 to 86400000".into())
+            })
+        };
+        let jobs = service::jobs::JobSettings {
+            lease: millis("TM_JOB_LEASE_MS", 30_000)?,
+            backoff_base: millis("TM_JOB_RETRY_BASE_MS", 5_000)?,
+            ..Default::default()
+        };
         let public_url_explicit = raw.get("TM_PUBLIC_URL").is_some();
         let https = public_url.starts_with("https://");
         let secret_key = raw.parse("TM_SECRET_KEY", None, |v| {
@@ -450,6 +469,7 @@ impl Settings {
             log_format,
             log_filter,
             drain_seconds,
+            jobs,
             secret_key,
             instance_id,
             smtp_url,
@@ -498,6 +518,7 @@ impl Settings {
             outbox_dir: self.data_dir.join("outbox"),
             mail_from: self.mail_from.clone(),
             attachments: self.attachments.clone(),
+            jobs: self.jobs.clone(),
         }
     }
 
@@ -577,8 +598,9 @@ fn hostname() -> String {
 pub fn help_text() -> String {
     let mut out = String::from(
         "taskmanager — real-time team task manager\n\n\
-         USAGE:\n    taskmanager [serve|migrate] [--config FILE]\n    taskmanager openapi\n    taskmanager --help | --version\n\n\
+         USAGE:\n    taskmanager [serve|migrate] [--config FILE]\n    taskmanager jobs [status|dead|retry ID|discard ID] [--config FILE]\n    taskmanager openapi\n    taskmanager --help | --version\n\n\
          COMMANDS:\n    serve      run the server (default)\n    migrate    apply database migrations and exit\n    \
+         jobs       the background job queue: counts by kind and state, dead letters (with their last\n               error), retry or discard one\n    \
          openapi    print the OpenAPI 3.1 document of the REST API (JSON) and exit\n\n\
          SETTINGS (environment variables; a --config TOML file may set them too, the environment wins):\n",
     );

@@ -18,6 +18,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document of the REST API (no settings, no database).
     OpenApi,
+    /// Inspect the background job queue; retry or discard dead letters.
+    Jobs(Vec<String>),
     Help,
     Version,
 }
@@ -34,6 +36,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Command, Option<Pat
             "serve" if command.is_none() => command = Some(Command::Serve),
             "migrate" if command.is_none() => command = Some(Command::Migrate),
             "openapi" if command.is_none() => command = Some(Command::OpenApi),
+            "jobs" if command.is_none() => command = Some(Command::Jobs(Vec::new())),
+            word if matches!(command, Some(Command::Jobs(_))) => {
+                if let Some(Command::Jobs(words)) = command.as_mut() {
+                    words.push(word.to_owned());
+                }
+            }
             other => {
                 return Err(format!(
                     "unexpected argument {other:?}; see taskmanager --help"
@@ -65,7 +73,7 @@ fn main() -> ExitCode {
             println!("{}", server::http::openapi::document_json());
             return ExitCode::SUCCESS;
         }
-        Command::Serve | Command::Migrate => {}
+        Command::Serve | Command::Migrate | Command::Jobs(_) => {}
     }
 
     let settings = match Settings::from_env(config_file.as_deref()) {
@@ -75,7 +83,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format, &settings.log_filter);
+    // An operator's command prints its answer on stdout: only warnings and errors log there.
+    let filter = match command {
+        Command::Jobs(_) => "warn",
+        _ => settings.log_filter.as_str(),
+    };
+    telemetry::init(settings.log_format, filter);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -90,6 +103,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match command {
             Command::Migrate => migrate(settings).await,
+            Command::Jobs(args) => jobs(settings, &args).await,
             _ => serve(settings).await,
         }
     });
@@ -123,14 +137,77 @@ async fn migrate(mut settings: Settings) -> Result<(), String> {
     settings
         .resolve_secret_key()
         .map_err(|e| format!("cannot read or create the secret key: {e}"))?;
-    let (_, report) = Services::start(settings.services(VERSION))
-        .await
-        .map_err(|e| e.chain())?;
+    let mut services = settings.services(VERSION);
+    services.jobs.workers = false;
+    let (_, report) = Services::start(services).await.map_err(|e| e.chain())?;
     println!(
         "migrations: applied {} ({:?}); schema version {}",
         report.applied.len(),
         report.applied,
         report.current
     );
+    Ok(())
+}
+
+/// `taskmanager jobs [status | dead | retry ID | discard ID]`: the queue for operators.
+async fn jobs(mut settings: Settings, args: &[String]) -> Result<(), String> {
+    settings
+        .resolve_secret_key()
+        .map_err(|e| format!("cannot read or create the secret key: {e}"))?;
+    let mut config = settings.services(VERSION);
+    config.jobs.workers = false;
+    let (services, _) = Services::start(config).await.map_err(|e| e.chain())?;
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["status"] => {
+            let counts = services.job_counts().await.map_err(|e| e.chain())?;
+            println!(
+                "{:<12} {:>8} {:>8} {:>8} {:>8}",
+                "kind", "ready", "running", "done", "dead"
+            );
+            let kinds: std::collections::BTreeSet<&String> =
+                counts.by_kind_state.keys().map(|(k, _)| k).collect();
+            for kind in kinds {
+                println!(
+                    "{:<12} {:>8} {:>8} {:>8} {:>8}",
+                    kind,
+                    counts.get(kind, "ready"),
+                    counts.get(kind, "running"),
+                    counts.get(kind, "done"),
+                    counts.get(kind, "dead")
+                );
+            }
+        }
+        ["dead"] => {
+            for job in services
+                .jobs_in_state("dead", 1000)
+                .await
+                .map_err(|e| e.chain())?
+            {
+                println!(
+                    "{}  {}  attempts {}/{}  created {}  last error: {}",
+                    job.id,
+                    job.kind,
+                    job.attempts,
+                    job.max_attempts,
+                    job.created_at,
+                    job.last_error.unwrap_or_default()
+                );
+            }
+        }
+        ["retry", id] => {
+            if !services.retry_job(id).await.map_err(|e| e.chain())? {
+                return Err(format!("no dead job {id}"));
+            }
+            println!("job {id} is queued again");
+        }
+        ["discard", id] => {
+            if !services.discard_job(id).await.map_err(|e| e.chain())? {
+                return Err(format!("no dead job {id}"));
+            }
+            println!("job {id} discarded");
+        }
+        _ => return Err("usage: taskmanager jobs [status | dead | retry ID | discard ID]".into()),
+    }
     Ok(())
 }

@@ -748,35 +748,9 @@ pub(crate) fn new_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services::ServicesSettings;
-    use crate::store::DatabaseSettings;
 
     async fn services() -> Services {
-        let settings = ServicesSettings {
-            database: DatabaseSettings {
-                url: "mem://".into(),
-                namespace: "tm".into(),
-                database: "t".into(),
-                username: None,
-                password: None,
-            },
-            redis: None,
-            instance_id: "t".into(),
-            version: "0".into(),
-            secret_key: crate::Secret::new("k".repeat(40)),
-            previous_secret_key: None,
-            hash_concurrency: 2,
-            public_url: "http://127.0.0.1".into(),
-            outbox_dir: std::env::temp_dir().join(format!("tm-outbox-{}", std::process::id())),
-            mail_from: "test@localhost".into(),
-            attachments: crate::attachments::AttachmentSettings {
-                storage: crate::attachments::StorageSettings::Local(
-                    std::env::temp_dir().join(format!("tm-files-{}", std::process::id())),
-                ),
-                max_bytes: 1024 * 1024,
-            },
-        };
-        Services::start(settings).await.unwrap().0
+        crate::services::test_services(Default::default(), None).await
     }
 
     #[tokio::test]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod filters;
 pub mod health;
 pub mod hub;
+pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod metrics;

@@ -1,61 +1,67 @@
 //! Outgoing mail. In development (no TM_SMTP_URL) every message is written to
 //! `TM_DATA_DIR/outbox/` as an `.eml` file a person (or a test) can open.
 //!
-//! Delivery is best effort and off the request path: callers hand a message over and go on.
-//! The durable queue with retries and SMTP delivery replace the writer in the jobs work; the
-//! interface stays.
+//! Mail is never sent on the request path: the change that causes it enqueues an `email` job in
+//! its own transaction (`crate::jobs`), and a worker delivers it with retries. Delivering a job
+//! twice has one effect: the outbox file is named after the job.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 /// One message.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Message {
     pub to: String,
     pub subject: String,
     pub body: String,
     /// A short machine-readable kind, used in file names and logs (`password_reset`).
-    pub kind: &'static str,
+    pub kind: String,
+}
+
+impl Message {
+    /// The job that delivers this message.
+    pub(crate) fn job(&self) -> crate::jobs::NewJob {
+        crate::jobs::NewJob::now(
+            crate::jobs::kinds::EMAIL,
+            serde_json::to_value(self).unwrap_or_default(),
+        )
+    }
 }
 
 #[derive(Clone)]
 pub struct Mailer {
     outbox: PathBuf,
     from: String,
-    sequence: Arc<AtomicU64>,
 }
 
 impl Mailer {
     pub fn outbox(dir: PathBuf, from: String) -> Self {
-        Self {
-            outbox: dir,
-            from,
-            sequence: Arc::new(AtomicU64::new(0)),
-        }
+        Self { outbox: dir, from }
     }
 
-    /// Hands the message over; the write happens in the background.
-    pub fn send(&self, message: Message) {
-        let mailer = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = mailer.write(&message).await {
-                tracing::error!(kind = message.kind, error = %e, "could not write mail to the outbox");
-            }
-        });
-    }
-
-    async fn write(&self, message: &Message) -> std::io::Result<()> {
+    /// Delivers the message of job `job_id` (enqueued at `created_at`): written to the outbox
+    /// under a name made of both, so a second delivery of the same job replaces the first.
+    pub(crate) async fn deliver(
+        &self,
+        created_at: &str,
+        job_id: &str,
+        message: &Message,
+    ) -> std::io::Result<()> {
         tokio::fs::create_dir_all(&self.outbox).await?;
-        let n = self.sequence.fetch_add(1, Ordering::SeqCst);
+        let stamp: String = created_at
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let kind: String = message
+            .kind
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let name = format!("{stamp}-{job_id}-{kind}.eml");
         let now = chrono::Utc::now();
-        let name = format!(
-            "{}-{n:04}-{}.eml",
-            now.format("%Y%m%dT%H%M%S%.3fZ"),
-            message.kind
-        );
         let text = format!(
-            "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+            "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{job_id}@taskmanager>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
             self.from,
             message.to,
             message.subject,
@@ -66,7 +72,7 @@ impl Mailer {
         let tmp = self.outbox.join(format!(".{name}.tmp"));
         tokio::fs::write(&tmp, text).await?;
         tokio::fs::rename(&tmp, self.outbox.join(&name)).await?;
-        tracing::info!(kind = message.kind, file = %name, "mail written to the outbox");
+        tracing::info!(kind = %message.kind, file = %name, "mail written to the outbox");
         Ok(())
     }
 }

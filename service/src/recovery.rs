@@ -9,6 +9,7 @@ use domain::{ApiError, ErrorCode};
 use crate::accounts::ClientInfo;
 use crate::auth::token::{hash_secret, random_token};
 use crate::error::{Error, Result};
+use crate::jobs::NewJob;
 use crate::mail::Message;
 use crate::ratelimit::limits;
 use crate::services::Services;
@@ -32,21 +33,35 @@ impl Kind {
 }
 
 impl Services {
-    async fn issue_account_token(&self, user_id: &str, kind: Kind, ttl: &str) -> Result<String> {
+    /// Issues a token and enqueues the mail carrying it, in one transaction: a token is never
+    /// without its mail, nor a mail without its token.
+    async fn issue_account_token(
+        &self,
+        user_id: &str,
+        kind: Kind,
+        ttl: &str,
+        mail: impl FnOnce(&str) -> Message,
+    ) -> Result<()> {
         let token = random_token(32);
-        self.database()
+        let job = mail(&token).job();
+        let query = self
+            .database()
             .client()
-            .query(
-                "CREATE account_token SET user = type::record('user', $uid), kind = $kind, token_hash = $hash, \
-                 expires_at = time::now() + <duration> $ttl",
-            )
+            .query(format!(
+                "BEGIN TRANSACTION;\
+                 CREATE account_token SET user = type::record('user', $uid), kind = $kind, token_hash = $hash, \
+                 expires_at = time::now() + <duration> $ttl;\
+                 {}\
+                 COMMIT TRANSACTION;",
+                NewJob::statement(0)
+            ))
             .bind(("uid", user_id.to_owned()))
             .bind(("kind", kind.as_str()))
             .bind(("hash", hash_secret(&token)))
-            .bind(("ttl", ttl.to_owned()))
-            .await?
-            .check()?;
-        Ok(token)
+            .bind(("ttl", ttl.to_owned()));
+        job.bind(0, query).await?.check()?;
+        self.jobs_queue().wake();
+        Ok(())
     }
 
     /// Consumes a token: the user it was for, or `invalid_token` when unknown, used or expired.
@@ -79,19 +94,16 @@ impl Services {
         email: &str,
         name: &str,
     ) -> Result<()> {
-        let token = self
-            .issue_account_token(user_id, Kind::VerifyEmail, VERIFY_TTL)
-            .await?;
-        self.mailer().send(Message {
+        let url = self.public_url().to_owned();
+        self.issue_account_token(user_id, Kind::VerifyEmail, VERIFY_TTL, |token| Message {
             to: email.to_owned(),
             subject: "Confirm your email for Task Manager".to_owned(),
             body: format!(
-                "Hello {name},\n\nPlease confirm your email address by opening this link:\n\n{}/verify-email?token={token}\n\nThe link works once and expires in 3 days.\n",
-                self.public_url()
+                "Hello {name},\n\nPlease confirm your email address by opening this link:\n\n{url}/verify-email?token={token}\n\nThe link works once and expires in 3 days.\n",
             ),
-            kind: Kind::VerifyEmail.as_str(),
-        });
-        Ok(())
+            kind: Kind::VerifyEmail.as_str().to_owned(),
+        })
+        .await
     }
 
     /// `POST /auth/verify-email`.
@@ -119,20 +131,17 @@ impl Services {
         let Some(user) = self.user_by_email(&email).await? else {
             return Ok(());
         };
-        let token = self
-            .issue_account_token(&user.id, Kind::PasswordReset, RESET_TTL)
-            .await?;
-        self.mailer().send(Message {
+        let url = self.public_url().to_owned();
+        self.issue_account_token(&user.id, Kind::PasswordReset, RESET_TTL, |token| Message {
             to: user.email.clone(),
             subject: "Reset your Task Manager password".to_owned(),
             body: format!(
-                "Hello {},\n\nSomeone (hopefully you) asked to reset your password. Choose a new one here:\n\n{}/reset-password?token={token}\n\nThe link works once and expires in an hour. If you did not ask, ignore this mail.\n",
+                "Hello {},\n\nSomeone (hopefully you) asked to reset your password. Choose a new one here:\n\n{url}/reset-password?token={token}\n\nThe link works once and expires in an hour. If you did not ask, ignore this mail.\n",
                 user.name,
-                self.public_url()
             ),
-            kind: Kind::PasswordReset.as_str(),
-        });
-        Ok(())
+            kind: Kind::PasswordReset.as_str().to_owned(),
+        })
+        .await
     }
 
     /// `POST /auth/password-reset/confirm`: sets the new password and signs out every session.

@@ -32,6 +32,7 @@ pub struct ServicesSettings {
     pub outbox_dir: std::path::PathBuf,
     pub mail_from: String,
     pub attachments: crate::attachments::AttachmentSettings,
+    pub jobs: crate::jobs::JobSettings,
 }
 
 #[derive(Clone)]
@@ -41,6 +42,7 @@ pub struct Services {
 
 pub(crate) struct Inner {
     metrics: crate::metrics::Metrics,
+    jobs: crate::jobs::Queue,
     database: Database,
     redis: Option<Redis>,
     lifecycle: Lifecycle,
@@ -99,6 +101,7 @@ impl Services {
                 public_url: settings.public_url,
                 attachments,
                 list_cache: crate::tasks::ListCache::new(),
+                jobs: crate::jobs::Queue::new(settings.jobs, &settings.instance_id),
                 role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
                 shared_cache_stats: Default::default(),
                 change_turns: crate::changes::ChangeTurns::new(),
@@ -114,11 +117,17 @@ impl Services {
             }),
         };
         crate::hub::spawn(&services);
+        crate::jobs::spawn(&services);
         Ok((services, report))
     }
 
     pub fn database(&self) -> &Database {
         &self.inner.database
+    }
+
+    /// The background job queue's per-process side.
+    pub(crate) fn jobs_queue(&self) -> &crate::jobs::Queue {
+        &self.inner.jobs
     }
 
     /// This process's Prometheus metrics.
@@ -217,4 +226,43 @@ impl Services {
             readiness: self.readiness().await,
         }
     }
+}
+
+/// A `Services` on a fresh in-memory database for unit tests, with the given job pacing and
+/// mail outbox (default: a temporary directory of this process).
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) async fn test_services(
+    jobs: crate::jobs::JobSettings,
+    outbox: Option<std::path::PathBuf>,
+) -> Services {
+    let scratch = std::env::temp_dir().join(format!(
+        "tm-unit-{}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let settings = ServicesSettings {
+        database: DatabaseSettings {
+            url: "mem://".into(),
+            namespace: "tm".into(),
+            database: "t".into(),
+            username: None,
+            password: None,
+        },
+        redis: None,
+        instance_id: "t".into(),
+        version: "0".into(),
+        secret_key: crate::Secret::new("k".repeat(40)),
+        previous_secret_key: None,
+        hash_concurrency: 2,
+        public_url: "http://127.0.0.1".into(),
+        outbox_dir: outbox.unwrap_or_else(|| scratch.join("outbox")),
+        mail_from: "test@localhost".into(),
+        attachments: crate::attachments::AttachmentSettings {
+            storage: crate::attachments::StorageSettings::Local(scratch.join("files")),
+            max_bytes: 1024 * 1024,
+        },
+        jobs,
+    };
+    Services::start(settings).await.unwrap().0
 }

@@ -54,6 +54,36 @@ fn help_lists_every_setting() {
     assert!(text.contains("migrate"));
 }
 
+/// `taskmanager jobs`: the operators' view of the queue on the configured database.
+#[test]
+fn the_jobs_command_shows_the_queue_and_refuses_unknown_jobs() {
+    let dir = scratch_dir("jobscli");
+    assert!(run(command(&dir).arg("migrate")).status.success());
+    let out = run(command(&dir).arg("jobs"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.lines()
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            == ["kind", "ready", "running", "done", "dead"],
+        "{text}"
+    );
+    assert!(run(command(&dir).args(["jobs", "dead"])).status.success());
+    let out = run(command(&dir).args(["jobs", "retry", "nope"]));
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no dead job nope"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(command(&dir).args(["jobs", "frobnicate"]));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage: taskmanager jobs"));
+}
+
 #[test]
 fn a_malformed_setting_stops_the_process_naming_it() {
     let dir = scratch_dir("badcfg");

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::json;
 
 use crate::accounts::{mailed_token, JsonBody};
-use crate::helpers::{json, spawn_app};
+use crate::helpers::{json, spawn_app, spawn_app_with, SurrealServer};
 
 /// Collects the log lines written while a test runs.
 #[derive(Clone, Default)]
@@ -161,4 +161,64 @@ async fn logs_never_carry_passwords_or_tokens() {
                 .join("\n")
         );
     }
+}
+
+/// A server fault is logged once, at ERROR, with its cause chain and the request's id (the id
+/// the client got back), so one grep finds everything about it.
+#[tokio::test]
+async fn a_server_fault_is_logged_once_with_its_cause_and_request_id() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let _logs =
+        tracing::subscriber::set_default(server::telemetry::json_subscriber("info", move || {
+            writer.clone()
+        }));
+    let db = SurrealServer::start();
+    let app = spawn_app_with(&[
+        ("TM_DATABASE_URL", db.url()),
+        ("TM_DATABASE_USER", "root".to_owned()),
+        ("TM_DATABASE_PASS", "root".to_owned()),
+    ])
+    .await;
+    let token = app
+        .register("fault@example.com", "a fine password")
+        .await
+        .access_token;
+    // The database goes away under the running app.
+    drop(db);
+    let res = app
+        .client
+        .get(app.url("/api/v1/workspaces"))
+        .bearer_auth(&token)
+        .timeout(std::time::Duration::from_secs(30))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_server_error(), "{}", res.status());
+    let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let body = json(res).await;
+    assert!(
+        !body.to_string().contains("ws://"),
+        "no internals in the answer: {body}"
+    );
+
+    let logs = capture.text();
+    let errors: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|l| l.contains(&request_id))
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["level"] == "ERROR")
+        .collect();
+    assert_eq!(
+        errors.len(),
+        1,
+        "one ERROR line for request {request_id}:\n{logs}"
+    );
+    let line = &errors[0];
+    assert_eq!(line["span"]["request_id"], request_id.as_str(), "{line}");
+    let error = line["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains(": "),
+        "the error carries its cause chain: {line}"
+    );
 }

@@ -138,3 +138,41 @@ async fn login_limits_are_shared_between_instances_and_outlive_redis() {
         "{metrics}"
     );
 }
+
+/// Jobs live in the database, never only in Redis: an emergency FLUSHALL right after mail was
+/// requested loses none of it (the MEAN original's Bull queue lost every queued email).
+#[tokio::test]
+async fn a_redis_flush_loses_no_queued_mail() {
+    let redis = RedisServer::start();
+    let app = spawn_app_with(&[("TM_REDIS_URL", redis.url())]).await;
+    app.register("flush@example.com", "a fine password").await;
+    for _ in 0..3 {
+        let res = app
+            .post_json(
+                "/api/v1/auth/password-reset",
+                &serde_json::json!({"email": "flush@example.com"}),
+            )
+            .await;
+        assert_eq!(res.status(), 202);
+        redis.flush_all();
+    }
+    let outbox = app.data_dir.join("outbox");
+    eventually(
+        "the verification mail and 3 reset mails",
+        Duration::from_secs(10),
+        || {
+            let outbox = outbox.clone();
+            async move {
+                std::fs::read_dir(&outbox)
+                    .map(|d| {
+                        d.flatten()
+                            .filter(|e| e.file_name().to_string_lossy().ends_with(".eml"))
+                            .count()
+                    })
+                    .unwrap_or(0)
+                    == 4
+            }
+        },
+    )
+    .await;
+}

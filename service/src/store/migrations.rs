@@ -213,6 +213,26 @@ UPDATE workspace SET members_version = 0 WHERE members_version = NONE;
 DEFINE INDEX IF NOT EXISTS event_at ON event FIELDS at;
 "#,
     },
+    Migration {
+        version: 11,
+        name: "durable job queue",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS job SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS kind ON job TYPE string;
+DEFINE FIELD IF NOT EXISTS payload ON job TYPE string;
+DEFINE FIELD IF NOT EXISTS state ON job TYPE string ASSERT $value IN ['ready', 'running', 'done', 'dead'];
+DEFINE FIELD IF NOT EXISTS run_at ON job TYPE datetime;
+DEFINE FIELD IF NOT EXISTS attempts ON job TYPE int DEFAULT 0;
+DEFINE FIELD IF NOT EXISTS max_attempts ON job TYPE int;
+DEFINE FIELD IF NOT EXISTS worker ON job TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS lease_until ON job TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS last_error ON job TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS created_at ON job TYPE datetime DEFAULT time::now() READONLY;
+DEFINE FIELD IF NOT EXISTS finished_at ON job TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS job_due ON job FIELDS kind, state, run_at;
+DEFINE INDEX IF NOT EXISTS job_finished ON job FIELDS state, finished_at;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
