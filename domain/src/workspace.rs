@@ -247,3 +247,67 @@ mod tests {
         assert!(validate_columns(&bad).is_err());
     }
 }
+
+/// The workspace events a webhook may subscribe to (`*`: every one).
+pub const WEBHOOK_EVENTS: &[&str] = &[
+    "task.created",
+    "task.updated",
+    "task.moved",
+    "task.deleted",
+    "comment.created",
+    "attachment.added",
+    "attachment.removed",
+    "member.added",
+    "member.updated",
+    "member.removed",
+    "workspace.updated",
+    "workspace.imported",
+    "*",
+];
+
+/// `POST /workspaces/{id}/webhooks`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateWebhookRequest {
+    /// Where events are POSTed: `https://` (plain `http://` and private or loopback addresses
+    /// only when the server allows them, `TM_WEBHOOK_ALLOW_PRIVATE`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub url: String,
+    /// Event kinds (`task.created`, `task.moved`, …) or `*` for all.
+    pub events: Vec<String>,
+    /// The signing secret (16 to 200 characters); generated when absent and shown once.
+    pub secret: Option<String>,
+}
+
+/// A workspace webhook. `secret` is present only in the answer that created it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookView {
+    pub id: String,
+    pub workspace_id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    /// False once deliveries failed too often in a row (`disabled_reason` says why).
+    pub enabled: bool,
+    /// Failed deliveries in a row.
+    pub failures: i64,
+    pub disabled_reason: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// One delivery attempt of a webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    pub event: String,
+    pub version: i64,
+    /// The receiver's HTTP status, when it answered.
+    pub status: Option<i64>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub at: String,
+}

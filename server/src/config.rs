@@ -23,6 +23,8 @@ pub struct Settings {
     pub drain_seconds: u64,
     /// Pacing of the background job queue.
     pub jobs: service::jobs::JobSettings,
+    /// TM_WEBHOOK_ALLOW_PRIVATE.
+    pub webhooks_allow_private: bool,
     /// `None` until [`Settings::resolve_secret_key`] ran when not given explicitly.
     pub secret_key: Option<Secret>,
     pub instance_id: String,
@@ -72,6 +74,7 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc { name: "TM_LOG", default: "info,surrealdb=warn,surrealkv=warn", help: "log filter, e.g. info or info,service=debug" },
     SettingDoc { name: "TM_DRAIN_SECONDS", default: "10", help: "on SIGTERM, how long in-flight requests may take to finish" },
     SettingDoc { name: "TM_JOB_LEASE_MS", default: "30000", help: "how long a worker's claim on a background job holds before another instance may take it over" },
+    SettingDoc { name: "TM_WEBHOOK_ALLOW_PRIVATE", default: "false", help: "let webhooks reach loopback and private addresses and plain http:// (development and tests only: SSRF)" },
     SettingDoc { name: "TM_JOB_RETRY_BASE_MS", default: "5000", help: "delay before a failed job's first retry; each later retry doubles it (with jitter), up to an hour" },
     SettingDoc { name: "TM_SECRET_KEY", default: "(generated in TM_DATA_DIR)", help: "at least 32 characters; signs tokens; required when TM_PUBLIC_URL is https" },
     SettingDoc { name: "TM_SECRET_KEY_PREVIOUS", default: "(none)", help: "the key before the last rotation: tokens it signed stay valid until they expire" },
@@ -320,6 +323,11 @@ impl Settings {
             backoff_base: millis("TM_JOB_RETRY_BASE_MS", 5_000)?,
             ..Default::default()
         };
+        let webhooks_allow_private = raw.parse("TM_WEBHOOK_ALLOW_PRIVATE", false, |v| match v {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err("expected true or false".into()),
+        })?;
         let public_url_explicit = raw.get("TM_PUBLIC_URL").is_some();
         let https = public_url.starts_with("https://");
         let secret_key = raw.parse("TM_SECRET_KEY", None, |v| {
@@ -470,6 +478,7 @@ impl Settings {
             log_filter,
             drain_seconds,
             jobs,
+            webhooks_allow_private,
             secret_key,
             instance_id,
             smtp_url,
@@ -519,6 +528,7 @@ impl Settings {
             mail_from: self.mail_from.clone(),
             attachments: self.attachments.clone(),
             jobs: self.jobs.clone(),
+            webhooks_allow_private: self.webhooks_allow_private,
         }
     }
 

@@ -159,7 +159,9 @@ impl Services {
              CREATE event SET workspace = type::record('workspace', $ws), version = $tm_v, \
                kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid);\n\
              IF $tm_v % 64 = 0 {{ DELETE event WHERE workspace = type::record('workspace', $ws) AND version <= $tm_v - {EVENTS_KEPT} }};\n\
-             COMMIT TRANSACTION;"
+             {hooks}\n\
+             COMMIT TRANSACTION;",
+            hooks = crate::webhooks::ENQUEUE_SQL,
         );
         let mut attempt = 0;
         loop {
@@ -180,8 +182,8 @@ impl Services {
             let mut errors: Vec<_> = results.take_errors().into_iter().collect();
             if errors.is_empty() {
                 // BEGIN, the caller's statements, the activity, the version, LET, the event,
-                // the pruning, COMMIT.
-                let at = results.num_statements().saturating_sub(5);
+                // the pruning, the webhook jobs, COMMIT.
+                let at = results.num_statements().saturating_sub(6);
                 let version: Option<i64> = results.take(at)?;
                 let version = version.ok_or_else(|| {
                     Error::Internal(format!("workspace {workspace_id} vanished during a change"))
@@ -270,6 +272,31 @@ impl Services {
         let version = rows.last().map_or(current, |r| r.version);
         let events = self.workspace_events(workspace_id, rows).await?;
         Ok(domain::realtime::Changes { version, events })
+    }
+
+    /// The event that took a workspace to `version`, as `changes_since` shows it (`None` when
+    /// the log no longer holds it). For deliveries that act for no member (webhooks).
+    pub(crate) async fn event_at(
+        &self,
+        workspace_id: &str,
+        version: i64,
+    ) -> Result<Option<domain::realtime::WorkspaceEvent>> {
+        let mut res = self
+            .database()
+            .client()
+            .query(EVENTS_AFTER)
+            .bind(("ws", workspace_id.to_owned()))
+            .bind(("since", version - 1))
+            .bind(("limit", 1_i64))
+            .await?
+            .check()?;
+        let rows: Vec<EventRow> = res.take(0)?;
+        let rows: Vec<EventRow> = rows.into_iter().filter(|r| r.version == version).collect();
+        Ok(self
+            .workspace_events(workspace_id, rows)
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// The events of log rows: task events carry the task as it is now (one read for all).

@@ -51,7 +51,14 @@ pub mod kinds {
         max_attempts: 8,
     };
 
-    pub const ALL: &[Kind] = &[EMAIL];
+    /// One webhook delivery (a signed POST of one event).
+    pub const WEBHOOK: Kind = Kind {
+        name: "webhook",
+        concurrency: 8,
+        max_attempts: 8,
+    };
+
+    pub const ALL: &[Kind] = &[EMAIL, WEBHOOK];
 }
 
 /// How the queue paces itself. Tests shorten every interval.
@@ -412,6 +419,7 @@ impl Services {
                     .await
                     .map_err(|e| e.to_string())
             }
+            "webhook" => self.deliver_webhook(&job.id, &job.payload).await,
             other => Err(format!("no handler for job kind {other:?}")),
         }
     }

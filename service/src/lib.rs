@@ -27,6 +27,7 @@ pub mod shared_cache;
 pub mod store;
 pub mod tasks;
 pub mod transfer;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use accounts::{Caller, ClientInfo, IssuedSession, API_TOKEN_PREFIX, REFRESH_TTL_SECONDS};

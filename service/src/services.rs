@@ -33,6 +33,8 @@ pub struct ServicesSettings {
     pub mail_from: String,
     pub attachments: crate::attachments::AttachmentSettings,
     pub jobs: crate::jobs::JobSettings,
+    /// Let webhooks reach loopback and private addresses (development and tests only).
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Clone)]
@@ -43,6 +45,7 @@ pub struct Services {
 pub(crate) struct Inner {
     metrics: crate::metrics::Metrics,
     jobs: crate::jobs::Queue,
+    webhooks_allow_private: bool,
     database: Database,
     redis: Option<Redis>,
     lifecycle: Lifecycle,
@@ -102,6 +105,7 @@ impl Services {
                 attachments,
                 list_cache: crate::tasks::ListCache::new(),
                 jobs: crate::jobs::Queue::new(settings.jobs, &settings.instance_id),
+                webhooks_allow_private: settings.webhooks_allow_private,
                 role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
                 shared_cache_stats: Default::default(),
                 change_turns: crate::changes::ChangeTurns::new(),
@@ -123,6 +127,10 @@ impl Services {
 
     pub fn database(&self) -> &Database {
         &self.inner.database
+    }
+
+    pub(crate) fn webhooks_allow_private(&self) -> bool {
+        self.inner.webhooks_allow_private
     }
 
     /// The background job queue's per-process side.
@@ -263,6 +271,7 @@ pub(crate) async fn test_services(
             max_bytes: 1024 * 1024,
         },
         jobs,
+        webhooks_allow_private: false,
     };
     Services::start(settings).await.unwrap().0
 }

@@ -11,6 +11,7 @@ mod security;
 pub mod session;
 mod tasks;
 mod transfer;
+mod webhooks;
 mod workspaces;
 pub mod ws;
 
@@ -61,7 +62,8 @@ pub fn router(state: AppState) -> Router {
             "/workspaces",
             workspaces::router()
                 .merge(tasks::workspace_routes())
-                .merge(transfer::workspace_routes()),
+                .merge(transfer::workspace_routes())
+                .merge(webhooks::workspace_routes()),
         )
         .nest(
             "/tasks",

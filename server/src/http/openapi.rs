@@ -43,6 +43,7 @@ use super::{attachments, auth, health, tasks, transfer, workspaces};
         (name = "attachments", description = "Files attached to tasks."),
         (name = "search", description = "Full-text search in a workspace."),
         (name = "filters", description = "Saved task-list filters, private to each member."),
+        (name = "webhooks", description = "Signed HTTP callbacks for workspace events (owners)."),
         (name = "import-export", description = "A workspace as JSON or CSV, out and in."),
     ),
     paths(
@@ -98,6 +99,10 @@ use super::{attachments, auth, health, tasks, transfer, workspaces};
         transfer::filters,
         transfer::save_filter,
         transfer::delete_filter,
+        super::webhooks::list,
+        super::webhooks::create,
+        super::webhooks::remove,
+        super::webhooks::deliveries,
     ),
     components(
         schemas(ErrorBody),
@@ -360,6 +365,10 @@ whole_lists! {
     SearchResults of domain::task::SearchHit as SearchHit;
     /// The caller's saved filters of a workspace, oldest first.
     FilterList of domain::task::SavedFilter;
+    /// A workspace's webhooks, oldest first.
+    WebhookList of domain::workspace::WebhookView;
+    /// A webhook's deliveries, newest first.
+    WebhookDeliveryList of domain::workspace::WebhookDelivery;
 }
 
 // Describes `domain::task::SearchHit`, whose highlights are a map with three possible keys.

@@ -14,4 +14,5 @@ mod pages;
 mod realtime;
 mod redis;
 mod tasks;
+mod webhooks;
 mod workspaces;

@@ -233,6 +233,31 @@ DEFINE INDEX IF NOT EXISTS job_due ON job FIELDS kind, state, run_at;
 DEFINE INDEX IF NOT EXISTS job_finished ON job FIELDS state, finished_at;
 "#,
     },
+    Migration {
+        version: 12,
+        name: "webhooks and their deliveries",
+        sql: r#"
+DEFINE TABLE IF NOT EXISTS webhook SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON webhook TYPE record<workspace>;
+DEFINE FIELD IF NOT EXISTS url ON webhook TYPE string;
+DEFINE FIELD IF NOT EXISTS events ON webhook TYPE array<string>;
+DEFINE FIELD IF NOT EXISTS secret ON webhook TYPE string;
+DEFINE FIELD IF NOT EXISTS enabled ON webhook TYPE bool DEFAULT true;
+DEFINE FIELD IF NOT EXISTS failures ON webhook TYPE int DEFAULT 0;
+DEFINE FIELD IF NOT EXISTS disabled_reason ON webhook TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS created_at ON webhook TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS webhook_workspace ON webhook FIELDS workspace;
+DEFINE TABLE IF NOT EXISTS webhook_delivery SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS webhook ON webhook_delivery TYPE record<webhook>;
+DEFINE FIELD IF NOT EXISTS event ON webhook_delivery TYPE string;
+DEFINE FIELD IF NOT EXISTS version ON webhook_delivery TYPE int;
+DEFINE FIELD IF NOT EXISTS status ON webhook_delivery TYPE option<int>;
+DEFINE FIELD IF NOT EXISTS error ON webhook_delivery TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS duration_ms ON webhook_delivery TYPE int;
+DEFINE FIELD IF NOT EXISTS at ON webhook_delivery TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS webhook_delivery_hook ON webhook_delivery FIELDS webhook, at;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
