@@ -205,7 +205,7 @@ impl Services {
         Ok(res.take(0)?)
     }
 
-    async fn user_by_id(&self, id: &str) -> Result<Option<UserRow>> {
+    pub(crate) async fn user_by_id(&self, id: &str) -> Result<Option<UserRow>> {
         let mut res = self
             .database()
             .client()

@@ -458,15 +458,50 @@ impl Services {
                     .collect(),
             ));
         }
+        // The new member hears of it by mail, enqueued in the same transaction as the membership.
+        let workspace = self.workspace_view(caller, workspace_id).await?;
+        let inviter = self
+            .user_by_id(&caller.user_id)
+            .await?
+            .map_or_else(|| "A teammate".to_owned(), |u| u.name);
+        let invitation = crate::mail::Message {
+            to: user.email.clone(),
+            subject: format!("{inviter} added you to {} on Task Manager", workspace.name),
+            body: format!(
+                "Hello {},\n\n{inviter} added you to the workspace \"{}\" as {}.\n\nOpen it here:\n\n{}/w/{workspace_id}\n",
+                user.name,
+                workspace.name,
+                req.role.as_str(),
+                self.public_url()
+            ),
+            kind: "invitation".to_owned(),
+        }
+        .job();
+        let statements = format!(
+            "CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = $role;\n{}",
+            crate::jobs::NewJob::statement(0)
+        );
         let result = self
             .commit_change(
                 caller,
                 workspace_id,
-                "CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = $role;",
-                Change::Workspace { kind: "member.added", subject: &user.id },
-                |q| q.bind(("uid", user.id.clone())).bind(("role", req.role.as_str())),
+                &statements,
+                Change::Workspace {
+                    kind: "member.added",
+                    subject: &user.id,
+                },
+                |q| {
+                    invitation.bind(
+                        0,
+                        q.bind(("uid", user.id.clone()))
+                            .bind(("role", req.role.as_str())),
+                    )
+                },
             )
             .await;
+        if result.is_ok() {
+            self.jobs_queue().wake();
+        }
         if let Err(e) = result {
             if e.chain().contains("member_unique") {
                 return Err(Error::validation(

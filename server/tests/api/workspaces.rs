@@ -446,3 +446,80 @@ async fn deleting_an_account_leaves_its_workspaces() {
     let (_, mine) = app.call("GET", "/api/v1/workspaces", &bob, None).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1, "{mine}");
 }
+
+/// Adding a member mails them an invitation, enqueued with the membership itself.
+#[tokio::test]
+async fn a_new_member_is_mailed_an_invitation() {
+    let app = spawn_app().await;
+    let owner = app
+        .register("inviter@example.com", "a fine password")
+        .await
+        .access_token;
+    app.register("invitee@example.com", "a fine password").await;
+    let (_, ws) = app
+        .call(
+            "POST",
+            "/api/v1/workspaces",
+            &owner,
+            Some(json!({"name": "Launch"})),
+        )
+        .await;
+    let ws = ws["id"].as_str().unwrap().to_owned();
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/v1/workspaces/{ws}/members"),
+            &owner,
+            Some(json!({"email": "invitee@example.com", "role": "editor"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let outbox = app.data_dir.join("outbox");
+    let mail = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    crate::helpers::eventually(
+        "the invitation mail",
+        std::time::Duration::from_secs(10),
+        || {
+            let outbox = outbox.clone();
+            let mail = mail.clone();
+            async move {
+                let found = std::fs::read_dir(&outbox)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().ends_with("-invitation.eml"))
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .find(|text| text.contains("To: invitee@example.com"));
+                if let Some(text) = found {
+                    *mail.lock().unwrap() = text;
+                    true
+                } else {
+                    false
+                }
+            }
+        },
+    )
+    .await;
+    let text = mail.lock().unwrap().clone();
+    assert!(text.contains("Launch"), "{text}");
+    assert!(text.contains(&format!("/w/{ws}")), "{text}");
+    assert!(text.contains("as editor"), "{text}");
+
+    // A refused addition (already a member) mails nothing more.
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/v1/workspaces/{ws}/members"),
+            &owner,
+            Some(json!({"email": "invitee@example.com", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 422);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let invitations = std::fs::read_dir(&outbox)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with("-invitation.eml"))
+        .count();
+    assert_eq!(invitations, 1);
+}
