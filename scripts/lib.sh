@@ -38,6 +38,21 @@ link_target_dir() {
     ln -s "$CACHE/target" "$ROOT/target"
     step "Build cache: $ROOT/target -> $CACHE/target"
   fi
+  prune_build_cache
+}
+
+# Incremental compilation only pays while editing; in scripted builds its session directories
+# grow the cache by gigabytes per change of the server crate (a full disk stopped every tool
+# once). Scripted builds do without it, and a cache that leaves less than 15 GB free loses its
+# incremental data (rebuilt on demand) before anything is built.
+export CARGO_INCREMENTAL=0
+prune_build_cache() {
+  local dir="${CARGO_TARGET_DIR:-$CACHE/target}" free_kb
+  free_kb=$(df -Pk "$CACHE" 2>/dev/null | awk 'NR == 2 {print $4}')
+  if [ -n "$free_kb" ] && [ "$free_kb" -lt $((15 * 1024 * 1024)) ]; then
+    step "Less than 15 GB free: removing incremental build data under $dir"
+    rm -rf "$dir"/debug/incremental "$dir"/release/incremental
+  fi
 }
 
 ensure_wasm_target() {
