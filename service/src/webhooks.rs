@@ -394,7 +394,7 @@ impl Services {
             .body(body.to_owned())
             .send()
             .await
-            .map_err(|e| format!("the request failed: {}", error_chain(&e)))?;
+            .map_err(|e| format!("the request failed: {}", crate::error::chain_of(&e)))?;
         Ok(response.status().as_u16())
     }
 }
@@ -406,17 +406,6 @@ pub fn sign(secret: &str, timestamp: i64, body: &str) -> String {
     };
     mac.update(format!("{timestamp}.{body}").as_bytes());
     hex::encode(mac.finalize().into_bytes())
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 /// Whether an address is on the public internet (what webhooks may reach by default).

@@ -73,20 +73,9 @@ async fn metrics_are_prometheus_text() {
 #[tokio::test]
 async fn metrics_count_requests_by_route_template_and_time_the_database() {
     let app = spawn_app().await;
-    let token = app
-        .register("metrics@example.com", "a fine password")
-        .await
-        .access_token;
-    let (status, ws) = app
-        .call(
-            "POST",
-            "/api/v1/workspaces",
-            &token,
-            Some(json!({"name": "Measured"})),
-        )
+    let (token, ws) = app
+        .owner_with_workspace("metrics@example.com", "Measured")
         .await;
-    assert_eq!(status, 201);
-    let ws = ws["id"].as_str().unwrap().to_owned();
     for _ in 0..2 {
         let (status, _) = app
             .call(

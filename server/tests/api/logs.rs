@@ -23,6 +23,17 @@ impl Write for Capture {
 }
 
 impl Capture {
+    /// Captures this thread's logs (the test's runtime) in the production JSON format.
+    fn start(filter: &str) -> (Self, tracing::subscriber::DefaultGuard) {
+        let capture = Self::default();
+        let writer = capture.clone();
+        let guard = tracing::subscriber::set_default(server::telemetry::json_subscriber(
+            filter,
+            move || writer.clone(),
+        ));
+        (capture, guard)
+    }
+
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
@@ -34,12 +45,7 @@ impl Capture {
 /// captured subscriber sees the app's request handling; the argon2 threads log elsewhere.)
 #[tokio::test]
 async fn logs_never_carry_passwords_or_tokens() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let _logs =
-        tracing::subscriber::set_default(server::telemetry::json_subscriber("trace", move || {
-            writer.clone()
-        }));
+    let (capture, _logs) = Capture::start("trace");
     let app = spawn_app().await;
     let first = "Pa55word-first-7f3a";
     let second = "Pa55word-second-91c2";
@@ -167,12 +173,7 @@ async fn logs_never_carry_passwords_or_tokens() {
 /// the client got back), so one grep finds everything about it.
 #[tokio::test]
 async fn a_server_fault_is_logged_once_with_its_cause_and_request_id() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let _logs =
-        tracing::subscriber::set_default(server::telemetry::json_subscriber("info", move || {
-            writer.clone()
-        }));
+    let (capture, _logs) = Capture::start("info");
     let db = SurrealServer::start();
     let app = spawn_app_with(&[
         ("TM_DATABASE_URL", db.url()),

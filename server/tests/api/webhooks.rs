@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use tokio::sync::mpsc;
 
-use crate::helpers::{eventually, spawn_app_with, TestApp};
+use crate::helpers::{eventually, spawn_app_with};
 
 /// A receiver on loopback: records each POST; answers with the status in `answer`.
 struct Receiver {
@@ -75,23 +75,6 @@ fn signature_ok(headers: &HeaderMap, secret: &str, body: &str) -> bool {
     fresh && v1 == expected
 }
 
-async fn owner_with_workspace(app: &TestApp) -> (String, String) {
-    let owner = app
-        .register("hooks-owner@example.com", "a fine password")
-        .await
-        .access_token;
-    let (status, ws) = app
-        .call(
-            "POST",
-            "/api/v1/workspaces",
-            &owner,
-            Some(json!({"name": "Hooked"})),
-        )
-        .await;
-    assert_eq!(status, 201);
-    (owner, ws["id"].as_str().unwrap().to_owned())
-}
-
 #[tokio::test]
 async fn events_are_delivered_signed_retried_and_logged() {
     let app = spawn_app_with(&[
@@ -100,7 +83,9 @@ async fn events_are_delivered_signed_retried_and_logged() {
     ])
     .await;
     let mut hook_receiver = receiver().await;
-    let (owner, ws) = owner_with_workspace(&app).await;
+    let (owner, ws) = app
+        .owner_with_workspace("hooks-owner@example.com", "Hooked")
+        .await;
     let hooks = format!("/api/v1/workspaces/{ws}/webhooks");
 
     // Owners only.
@@ -248,7 +233,9 @@ async fn events_are_delivered_signed_retried_and_logged() {
 #[tokio::test]
 async fn webhooks_to_private_addresses_are_refused() {
     let app = spawn_app_with(&[]).await;
-    let (owner, ws) = owner_with_workspace(&app).await;
+    let (owner, ws) = app
+        .owner_with_workspace("hooks-owner@example.com", "Hooked")
+        .await;
     let hooks = format!("/api/v1/workspaces/{ws}/webhooks");
     for url in [
         "http://example.com/hook",

@@ -4,6 +4,21 @@ use crate::accounts::JsonBody;
 use crate::helpers::{spawn_app, TestApp};
 
 impl TestApp {
+    /// Registers `email` and creates a workspace named `name` it owns: (access token, id).
+    pub async fn owner_with_workspace(&self, email: &str, name: &str) -> (String, String) {
+        let owner = self.register(email, "a fine password").await.access_token;
+        let (status, ws) = self
+            .call(
+                "POST",
+                "/api/v1/workspaces",
+                &owner,
+                Some(json!({"name": name})),
+            )
+            .await;
+        assert_eq!(status, 201, "{ws}");
+        (owner, ws["id"].as_str().unwrap().to_owned())
+    }
+
     pub async fn call(
         &self,
         method: &str,
@@ -451,20 +466,10 @@ async fn deleting_an_account_leaves_its_workspaces() {
 #[tokio::test]
 async fn a_new_member_is_mailed_an_invitation() {
     let app = spawn_app().await;
-    let owner = app
-        .register("inviter@example.com", "a fine password")
-        .await
-        .access_token;
-    app.register("invitee@example.com", "a fine password").await;
-    let (_, ws) = app
-        .call(
-            "POST",
-            "/api/v1/workspaces",
-            &owner,
-            Some(json!({"name": "Launch"})),
-        )
+    let (owner, ws) = app
+        .owner_with_workspace("inviter@example.com", "Launch")
         .await;
-    let ws = ws["id"].as_str().unwrap().to_owned();
+    app.register("invitee@example.com", "a fine password").await;
     let (status, body) = app
         .call(
             "POST",
