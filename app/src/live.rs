@@ -58,6 +58,8 @@ pub struct Live {
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     seq: StoredValue<u64>,
     workspace_id: StoredValue<String>,
+    /// The notification bell, told the unread count the socket reports.
+    bell: Option<crate::components::Bell>,
     #[cfg(feature = "hydrate")]
     socket: StoredValue<Option<(web_sys::WebSocket, browser::Handlers)>, LocalStorage>,
 }
@@ -72,6 +74,7 @@ impl Live {
             version: StoredValue::new(None),
             seq: StoredValue::new(0),
             workspace_id: StoredValue::new(workspace_id),
+            bell: use_context::<crate::components::Bell>(),
             #[cfg(feature = "hydrate")]
             socket: StoredValue::new_local(None),
         }
@@ -146,6 +149,15 @@ impl Live {
                     .and_then(|u| serde_json::from_value::<Vec<String>>(u.clone()).ok())
                     .unwrap_or_default();
                 self.viewers.set(users);
+                None
+            }
+            "notifications" => {
+                if let (Some(bell), Some(unread)) = (
+                    self.bell,
+                    value.get("unread").and_then(serde_json::Value::as_i64),
+                ) {
+                    bell.live_count(unread);
+                }
                 None
             }
             "resync_required" => {

@@ -40,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let auth = Auth::provide();
+    crate::components::Bell::provide();
     keep_session_fresh(auth);
 
     // Effects run only in the browser, so this flips once the wasm has hydrated the page.

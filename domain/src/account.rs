@@ -204,6 +204,36 @@ pub struct UserView {
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
+    /// An IANA time zone (`Europe/Paris`): reminders and digests arrive in its mornings, and
+    /// dates show in it.
+    #[serde(default = "utc")]
+    pub time_zone: String,
+    /// Whether due-date reminders are also mailed (they always appear in the app).
+    #[serde(default)]
+    pub email_reminders: bool,
+    /// Whether a daily digest is mailed each morning.
+    #[serde(default)]
+    pub digest: bool,
+}
+
+fn utc() -> String {
+    "UTC".to_owned()
+}
+
+/// `PATCH /auth/me`: any of the caller's name and preferences.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProfileRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An IANA time zone name, e.g. `America/New_York`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_reminders: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<bool>,
 }
 
 /// Register and login answer this (plus the refresh cookie).

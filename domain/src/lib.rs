@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod error;
+pub mod notification;
 pub mod position;
 pub mod realtime;
 pub mod status;

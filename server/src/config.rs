@@ -75,6 +75,7 @@ pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc { name: "TM_DRAIN_SECONDS", default: "10", help: "on SIGTERM, how long in-flight requests may take to finish" },
     SettingDoc { name: "TM_JOB_LEASE_MS", default: "30000", help: "how long a worker's claim on a background job holds before another instance may take it over" },
     SettingDoc { name: "TM_WEBHOOK_ALLOW_PRIVATE", default: "false", help: "let webhooks reach loopback and private addresses and plain http:// (development and tests only: SSRF)" },
+    SettingDoc { name: "TM_JOB_POLL_MS", default: "1000", help: "how often an idle worker looks for due background jobs (an enqueue on the same instance wakes it at once)" },
     SettingDoc { name: "TM_JOB_RETRY_BASE_MS", default: "5000", help: "delay before a failed job's first retry; each later retry doubles it (with jitter), up to an hour" },
     SettingDoc { name: "TM_SECRET_KEY", default: "(generated in TM_DATA_DIR)", help: "at least 32 characters; signs tokens; required when TM_PUBLIC_URL is https" },
     SettingDoc { name: "TM_SECRET_KEY_PREVIOUS", default: "(none)", help: "the key before the last rotation: tokens it signed stay valid until they expire" },
@@ -321,6 +322,7 @@ impl Settings {
         let jobs = service::jobs::JobSettings {
             lease: millis("TM_JOB_LEASE_MS", 30_000)?,
             backoff_base: millis("TM_JOB_RETRY_BASE_MS", 5_000)?,
+            poll: millis("TM_JOB_POLL_MS", 1_000)?,
             ..Default::default()
         };
         let webhooks_allow_private = raw.parse("TM_WEBHOOK_ALLOW_PRIVATE", false, |v| match v {
@@ -352,11 +354,11 @@ impl Settings {
             }
         })?;
         let smtp_url = raw.parse("TM_SMTP_URL", None, |v| {
-            if v.starts_with("smtp://") || v.starts_with("smtps://") {
-                Ok(Some(Secret::new(v)))
-            } else {
-                Err("expected smtp://host:port or smtps://user:pass@host:port".into())
+            if !(v.starts_with("smtp://") || v.starts_with("smtps://")) {
+                return Err("expected smtp://host:port or smtps://user:pass@host:port".into());
             }
+            // The transport itself checks the rest (host, port, tls option) now, not at the first mail.
+            service::mail::Mailer::check_smtp_url(v).map(|()| Some(Secret::new(v)))
         })?;
         let mail_from = raw.parse(
             "TM_MAIL_FROM",
@@ -526,6 +528,7 @@ impl Settings {
             public_url: self.public_url.clone(),
             outbox_dir: self.data_dir.join("outbox"),
             mail_from: self.mail_from.clone(),
+            smtp_url: self.smtp_url.clone(),
             attachments: self.attachments.clone(),
             jobs: self.jobs.clone(),
             webhooks_allow_private: self.webhooks_allow_private,

@@ -162,15 +162,16 @@ async fn jobs(mut settings: Settings, args: &[String]) -> Result<(), String> {
         [] | ["status"] => {
             let counts = services.job_counts().await.map_err(|e| e.chain())?;
             println!(
-                "{:<12} {:>8} {:>8} {:>8} {:>8}",
-                "kind", "ready", "running", "done", "dead"
+                "{:<12} {:>9} {:>8} {:>8} {:>8} {:>8}",
+                "kind", "scheduled", "ready", "running", "done", "dead"
             );
             let kinds: std::collections::BTreeSet<&String> =
                 counts.by_kind_state.keys().map(|(k, _)| k).collect();
             for kind in kinds {
                 println!(
-                    "{:<12} {:>8} {:>8} {:>8} {:>8}",
+                    "{:<12} {:>9} {:>8} {:>8} {:>8} {:>8}",
                     kind,
+                    counts.get(kind, "scheduled"),
                     counts.get(kind, "ready"),
                     counts.get(kind, "running"),
                     counts.get(kind, "done"),
@@ -195,6 +196,27 @@ async fn jobs(mut settings: Settings, args: &[String]) -> Result<(), String> {
                 );
             }
         }
+        ["scheduled"] => {
+            for job in services
+                .jobs_in_state("ready", 1000)
+                .await
+                .map_err(|e| e.chain())?
+            {
+                println!(
+                    "{}  {}  runs at {}  about {}",
+                    job.id,
+                    job.kind,
+                    job.run_at,
+                    job.subject.unwrap_or_default()
+                );
+            }
+        }
+        ["run-now", id] => {
+            if !services.run_job_now(id).await.map_err(|e| e.chain())? {
+                return Err(format!("no waiting job {id}"));
+            }
+            println!("job {id} runs now");
+        }
         ["retry", id] => {
             if !services.retry_job(id).await.map_err(|e| e.chain())? {
                 return Err(format!("no dead job {id}"));
@@ -207,7 +229,7 @@ async fn jobs(mut settings: Settings, args: &[String]) -> Result<(), String> {
             }
             println!("job {id} discarded");
         }
-        _ => return Err("usage: taskmanager jobs [status | dead | retry ID | discard ID]".into()),
+        _ => return Err("usage: taskmanager jobs [status | dead | scheduled | retry ID | discard ID | run-now ID]".into()),
     }
     Ok(())
 }

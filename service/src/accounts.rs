@@ -68,6 +68,9 @@ pub(crate) struct UserRow {
     pub(crate) name: String,
     pub(crate) password_hash: String,
     pub(crate) created_at: String,
+    pub(crate) time_zone: Option<String>,
+    pub(crate) email_reminders: Option<bool>,
+    pub(crate) digest: Option<bool>,
 }
 
 impl UserRow {
@@ -77,12 +80,15 @@ impl UserRow {
             email: self.email.clone(),
             name: self.name.clone(),
             created_at: self.created_at.clone(),
+            time_zone: self.time_zone.clone().unwrap_or_else(|| "UTC".to_owned()),
+            email_reminders: self.email_reminders.unwrap_or(true),
+            digest: self.digest.unwrap_or(false),
         }
     }
 }
 
-const USER_FIELDS: &str =
-    "record::id(id) AS id, email, name, password_hash, <string> created_at AS created_at";
+const USER_FIELDS: &str = "record::id(id) AS id, email, name, password_hash, \
+     <string> created_at AS created_at, time_zone, email_reminders, digest";
 
 #[derive(Debug, SurrealValue)]
 struct RefreshRow {
@@ -479,6 +485,80 @@ impl Services {
             .await?
             .ok_or_else(unauthenticated)?
             .view())
+    }
+
+    /// Changes the caller's name and preferences. A new time zone or digest choice reschedules
+    /// the digest in the same transaction.
+    pub async fn update_profile(
+        &self,
+        caller: &Caller,
+        req: &domain::account::UpdateProfileRequest,
+    ) -> Result<UserView> {
+        caller.require_write()?;
+        let mut fields = std::collections::BTreeMap::new();
+        let name = match &req.name {
+            Some(raw) => match domain::account::DisplayName::parse(raw) {
+                Ok(n) => Some(n.as_str().to_owned()),
+                Err(why) => {
+                    fields.insert("name".to_owned(), why.to_owned());
+                    None
+                }
+            },
+            None => None,
+        };
+        if let Some(tz) = &req.time_zone {
+            if crate::reminders::parse_zone(tz).is_none() {
+                fields.insert(
+                    "time_zone".to_owned(),
+                    "is not a time zone name (like Europe/Paris or UTC)".to_owned(),
+                );
+            }
+        }
+        if !fields.is_empty() {
+            return Err(Error::validation(fields));
+        }
+        let current = self
+            .user_by_id(&caller.user_id)
+            .await?
+            .ok_or_else(unauthenticated)?
+            .view();
+        let zone = req.time_zone.clone().unwrap_or(current.time_zone.clone());
+        let digest = req.digest.unwrap_or(current.digest);
+        let reschedule = req.time_zone.is_some() || req.digest.is_some();
+        let mut followups = crate::notifications::Followups::default();
+        if reschedule {
+            followups.cancel.push((
+                crate::jobs::kinds::DIGEST.name,
+                format!("user:{}", caller.user_id),
+            ));
+            if digest {
+                followups.jobs.push(crate::reminders::digest_job(
+                    &caller.user_id,
+                    &zone,
+                    chrono::Utc::now(),
+                ));
+            }
+        }
+        let query = self
+            .database()
+            .client()
+            .query(format!(
+                "BEGIN TRANSACTION;\n\
+                 UPDATE type::record('user', $uid) SET \
+                   name = IF $name = NONE {{ name }} ELSE {{ $name }}, \
+                   time_zone = $zone, digest = $digest, \
+                   email_reminders = IF $reminders = NONE {{ email_reminders }} ELSE {{ $reminders }}, \
+                   updated_at = time::now();\n{}\nCOMMIT TRANSACTION;",
+                followups.sql()
+            ))
+            .bind(("uid", caller.user_id.clone()))
+            .bind(("name", name))
+            .bind(("zone", zone))
+            .bind(("digest", digest))
+            .bind(("reminders", req.email_reminders));
+        followups.bind(query).await?.check()?;
+        self.followed_up(&followups);
+        self.me(caller).await
     }
 
     /// Changes the password after checking the current one; every other session is signed out.

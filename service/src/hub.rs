@@ -43,6 +43,8 @@ pub enum Notice {
     /// A user's sessions changed (one revoked, password changed, account deleted): their
     /// sockets check theirs is still valid.
     Sessions { user_id: String },
+    /// A user's notifications changed (a new one, or some read): their sockets send the count.
+    Notified { user_id: String },
     /// Someone started or stopped looking at a workspace (coalesced into `Viewers`).
     Presence { workspace_id: String },
     /// Who looks at a workspace now: local only, at most one per workspace per
@@ -158,6 +160,13 @@ impl Hub {
     /// A user's sessions changed: their sockets everywhere re-check theirs.
     pub(crate) fn sessions_changed(&self, user_id: &str) {
         self.announce(Notice::Sessions {
+            user_id: user_id.to_owned(),
+        });
+    }
+
+    /// A user's notifications changed: their sockets everywhere send the new unread count.
+    pub(crate) fn notified(&self, user_id: &str) {
+        self.announce(Notice::Notified {
             user_id: user_id.to_owned(),
         });
     }

@@ -58,7 +58,21 @@ pub mod kinds {
         max_attempts: 8,
     };
 
-    pub const ALL: &[Kind] = &[EMAIL, WEBHOOK];
+    /// A due-date reminder for one assignee: a notification, and a mail if they want one.
+    pub const REMINDER: Kind = Kind {
+        name: "reminder",
+        concurrency: 4,
+        max_attempts: 8,
+    };
+
+    /// One user's daily digest: the mail, and the next day's digest.
+    pub const DIGEST: Kind = Kind {
+        name: "digest",
+        concurrency: 2,
+        max_attempts: 5,
+    };
+
+    pub const ALL: &[Kind] = &[EMAIL, WEBHOOK, REMINDER, DIGEST];
 }
 
 /// How the queue paces itself. Tests shorten every interval.
@@ -100,6 +114,8 @@ pub struct NewJob {
     pub key: Option<String>,
     /// Not before this time (a scheduled job); `None`: now.
     pub run_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What the job is about (`task:ID`, `user:ID`), so a change can cancel its scheduled jobs.
+    pub subject: Option<String>,
 }
 
 impl NewJob {
@@ -109,6 +125,7 @@ impl NewJob {
             payload,
             key: None,
             run_at: None,
+            subject: None,
         }
     }
 
@@ -118,7 +135,7 @@ impl NewJob {
         format!(
             "IF !record::exists(type::record('job', $job{n}_id)) {{ \
                CREATE type::record('job', $job{n}_id) SET kind = $job{n}_kind, payload = $job{n}_payload, \
-               state = 'ready', attempts = 0, max_attempts = $job{n}_max, \
+               state = 'ready', attempts = 0, max_attempts = $job{n}_max, subject = $job{n}_subject, \
                run_at = IF $job{n}_at = NONE {{ time::now() }} ELSE {{ <datetime> $job{n}_at }} \
              }};"
         )
@@ -134,6 +151,7 @@ impl NewJob {
             .bind((format!("job{n}_kind"), self.kind.name.to_owned()))
             .bind((format!("job{n}_payload"), self.payload.to_string()))
             .bind((format!("job{n}_max"), self.kind.max_attempts))
+            .bind((format!("job{n}_subject"), self.subject.clone()))
             .bind((
                 format!("job{n}_at"),
                 self.run_at
@@ -164,6 +182,7 @@ pub struct JobRow {
     pub run_at: String,
     pub last_error: Option<String>,
     pub created_at: String,
+    pub subject: Option<String>,
 }
 
 /// Counts by kind and state, for `taskmanager jobs` and the metrics.
@@ -337,7 +356,7 @@ impl Services {
         Ok(states.into_iter().next())
     }
 
-    /// Jobs by kind and state.
+    /// Jobs by kind and state (`ready` counts only due ones; `scheduled` the later ones).
     pub async fn job_counts(&self) -> Result<QueueCounts> {
         #[derive(SurrealValue)]
         struct Count {
@@ -348,7 +367,11 @@ impl Services {
         let mut res = self
             .database()
             .client()
-            .query("SELECT kind, state, count() AS n FROM job GROUP BY kind, state")
+            // A ready job not due yet (a reminder next week) is `scheduled`, not backlog.
+            .query(
+                "SELECT kind, IF state = 'ready' AND run_at > time::now() { 'scheduled' } ELSE { state } AS state, \
+                 count() AS n FROM job GROUP BY kind, state",
+            )
             .await?
             .check()?;
         let rows: Vec<Count> = res.take(0)?;
@@ -364,7 +387,7 @@ impl Services {
             .client()
             .query(
                 "SELECT record::id(id) AS id, kind, state, attempts, max_attempts, <string> run_at AS run_at, \
-                 last_error, <string> created_at AS created_at FROM job WHERE state = $state \
+                 last_error, <string> created_at AS created_at, subject FROM job WHERE state = $state \
                  ORDER BY created_at LIMIT $limit",
             )
             .bind(("state", state.to_owned()))
@@ -382,6 +405,23 @@ impl Services {
             .query(
                 "UPDATE type::record('job', $id) SET state = 'ready', attempts = 0, run_at = time::now(), \
                  finished_at = NONE WHERE state = 'dead' RETURN VALUE record::id(id)",
+            )
+            .bind(("id", id.to_owned()))
+            .await?
+            .check()?;
+        let ids: Vec<String> = res.take(0)?;
+        self.jobs_queue().wake();
+        Ok(!ids.is_empty())
+    }
+
+    /// Makes a waiting (scheduled or backing-off) job due now. False when no ready job has `id`.
+    pub async fn run_job_now(&self, id: &str) -> Result<bool> {
+        let mut res = self
+            .database()
+            .client()
+            .query(
+                "UPDATE type::record('job', $id) SET run_at = time::now() WHERE state = 'ready' \
+                 RETURN VALUE record::id(id)",
             )
             .bind(("id", id.to_owned()))
             .await?
@@ -417,9 +457,10 @@ impl Services {
                 self.mailer()
                     .deliver(&job.created_at, &job.id, &message)
                     .await
-                    .map_err(|e| e.to_string())
             }
             "webhook" => self.deliver_webhook(&job.id, &job.payload).await,
+            "reminder" => self.run_reminder(&job.id, &job.payload).await,
+            "digest" => self.run_digest(&job.id, &job.payload).await,
             other => Err(format!("no handler for job kind {other:?}")),
         }
     }
@@ -609,6 +650,7 @@ mod tests {
             to: to.into(),
             subject: "Hello".into(),
             body: "Hi".into(),
+            html: None,
             kind: "greeting".into(),
         }
     }

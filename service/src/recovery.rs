@@ -10,7 +10,7 @@ use crate::accounts::ClientInfo;
 use crate::auth::token::{hash_secret, random_token};
 use crate::error::{Error, Result};
 use crate::jobs::NewJob;
-use crate::mail::Message;
+use crate::mail::{Letter, Message};
 use crate::ratelimit::limits;
 use crate::services::Services;
 
@@ -95,13 +95,13 @@ impl Services {
         name: &str,
     ) -> Result<()> {
         let url = self.public_url().to_owned();
-        self.issue_account_token(user_id, Kind::VerifyEmail, VERIFY_TTL, |token| Message {
-            to: email.to_owned(),
-            subject: "Confirm your email for Task Manager".to_owned(),
-            body: format!(
-                "Hello {name},\n\nPlease confirm your email address by opening this link:\n\n{url}/verify-email?token={token}\n\nThe link works once and expires in 3 days.\n",
-            ),
-            kind: Kind::VerifyEmail.as_str().to_owned(),
+        self.issue_account_token(user_id, Kind::VerifyEmail, VERIFY_TTL, |token| {
+            Letter::new(Kind::VerifyEmail.as_str(), email, "Confirm your email for Task Manager")
+                .text(format!("Hello {name},"))
+                .text("Please confirm your email address.")
+                .action("Confirm my email", format!("{url}/verify-email?token={token}"))
+                .small("The link works once and expires in 3 days. If you did not sign up, ignore this mail.")
+                .message()
         })
         .await
     }
@@ -132,14 +132,13 @@ impl Services {
             return Ok(());
         };
         let url = self.public_url().to_owned();
-        self.issue_account_token(&user.id, Kind::PasswordReset, RESET_TTL, |token| Message {
-            to: user.email.clone(),
-            subject: "Reset your Task Manager password".to_owned(),
-            body: format!(
-                "Hello {},\n\nSomeone (hopefully you) asked to reset your password. Choose a new one here:\n\n{url}/reset-password?token={token}\n\nThe link works once and expires in an hour. If you did not ask, ignore this mail.\n",
-                user.name,
-            ),
-            kind: Kind::PasswordReset.as_str().to_owned(),
+        self.issue_account_token(&user.id, Kind::PasswordReset, RESET_TTL, |token| {
+            Letter::new(Kind::PasswordReset.as_str(), &user.email, "Reset your Task Manager password")
+                .text(format!("Hello {},", user.name))
+                .text("Someone (hopefully you) asked to reset your password. Choose a new one here.")
+                .action("Choose a new password", format!("{url}/reset-password?token={token}"))
+                .small("The link works once and expires in an hour. If you did not ask, ignore this mail: your password stays as it is.")
+                .message()
         })
         .await
     }

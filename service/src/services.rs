@@ -31,6 +31,8 @@ pub struct ServicesSettings {
     /// Where development mail is written.
     pub outbox_dir: std::path::PathBuf,
     pub mail_from: String,
+    /// SMTP for mail (`None`: the outbox directory).
+    pub smtp_url: Option<crate::Secret>,
     pub attachments: crate::attachments::AttachmentSettings,
     pub jobs: crate::jobs::JobSettings,
     /// Let webhooks reach loopback and private addresses (development and tests only).
@@ -94,13 +96,18 @@ impl Services {
         let attachments = crate::attachments::AttachmentStore::new(&settings.attachments)?;
         let access_tokens =
             AccessTokens::new(&settings.secret_key, settings.previous_secret_key.as_ref());
+        let mailer = match &settings.smtp_url {
+            Some(url) => Mailer::smtp(url.expose(), settings.mail_from.clone())
+                .map_err(crate::Error::Internal)?,
+            None => Mailer::outbox(settings.outbox_dir.clone(), settings.mail_from.clone()),
+        };
         let services = Self {
             inner: Arc::new(Inner {
                 database,
                 rate_limiter: RateLimiter::new(redis.clone(), metrics.clone()),
                 passwords,
                 access_tokens,
-                mailer: Mailer::outbox(settings.outbox_dir, settings.mail_from),
+                mailer,
                 public_url: settings.public_url,
                 attachments,
                 list_cache: crate::tasks::ListCache::new(),
@@ -266,6 +273,7 @@ pub(crate) async fn test_services(
         public_url: "http://127.0.0.1".into(),
         outbox_dir: outbox.unwrap_or_else(|| scratch.join("outbox")),
         mail_from: "test@localhost".into(),
+        smtp_url: None,
         attachments: crate::attachments::AttachmentSettings {
             storage: crate::attachments::StorageSettings::Local(scratch.join("files")),
             max_bytes: 1024 * 1024,

@@ -16,6 +16,7 @@ use surrealdb::types::SurrealValue;
 use crate::accounts::{new_id, Caller};
 use crate::changes::{Activity, Change};
 use crate::error::{Error, Result};
+use crate::notifications::Followups;
 use crate::services::Services;
 
 #[derive(Debug, Clone, SurrealValue)]
@@ -440,6 +441,16 @@ impl Services {
         let done = category_of(&ws, &status) == Some(ColumnCategory::Done);
         let id = new_id();
         let title = title.unwrap_or_default();
+        let mut followups = Followups::default();
+        if !assignees.is_empty() {
+            let actor = self.actor_name(caller).await?;
+            followups.notes =
+                Self::assignment_notes(caller, &actor, workspace_id, &id, &title, &[], &assignees);
+            if !done {
+                self.plan_reminders(&mut followups, &id, due_at.as_deref(), &assignees)
+                    .await?;
+            }
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -460,10 +471,10 @@ impl Services {
                  assignee_ids = $assignees, due_at = IF $due = NONE {{ NONE }} ELSE {{ <datetime> $due }}, \
                  start_at = IF $start = NONE {{ NONE }} ELSE {{ <datetime> $start }}, checklist = $checklist, \
                  recurrence_json = $recurrence, position = $position, created_by = type::record('user', $uid), \
-                 completed_at = IF $done {{ time::now() }} ELSE {{ NONE }};", slot.guard()),
+                 completed_at = IF $done {{ time::now() }} ELSE {{ NONE }};\n{}", slot.guard(), followups.sql()),
                 Change::Task(activity),
                 |q| {
-                    slot.bind(q).bind(("id", id.clone()))
+                    followups.bind(slot.bind(q)).bind(("id", id.clone()))
                         .bind(("title", title.clone()))
                         .bind(("description", req.description.clone().unwrap_or_default()))
                         .bind(("status", status.clone()))
@@ -488,6 +499,7 @@ impl Services {
                 }
             }
         }
+        self.followed_up(&followups);
         let task = self
             .task_row(&id)
             .await?
@@ -679,6 +691,41 @@ impl Services {
         } else {
             "task.updated"
         };
+        // Notifications for new assignees; reminders follow the due time and the assignees.
+        let mut followups = Followups::default();
+        let final_assignees = assignees
+            .clone()
+            .unwrap_or_else(|| row.assignee_ids.clone());
+        if let Some(after) = &assignees {
+            if after
+                .iter()
+                .any(|u| *u != caller.user_id && !row.assignee_ids.contains(u))
+            {
+                let actor = self.actor_name(caller).await?;
+                followups.notes = Self::assignment_notes(
+                    caller,
+                    &actor,
+                    &ws.id,
+                    task_id,
+                    title.as_deref().unwrap_or(&row.title),
+                    &row.assignee_ids,
+                    after,
+                );
+            }
+        }
+        if due.is_some() || assignees.is_some() {
+            let final_due = match &due {
+                Some(d) => d.clone(),
+                None => row.due_at.clone(),
+            };
+            self.plan_reminders(
+                &mut followups,
+                task_id,
+                final_due.as_deref(),
+                &final_assignees,
+            )
+            .await?;
+        }
         let mut attempt = 0;
         let committed = loop {
             attempt += 1;
@@ -714,13 +761,14 @@ impl Services {
                    completed_at = IF $completed = NONE {{ completed_at }} ELSE IF $completed {{ time::now() }} ELSE {{ NONE }}, \
                    version = version + 1, updated_at = time::now() \
                  WHERE version = $version RETURN VALUE version);\
-                 IF array::len($updated) = 0 {{ THROW 'tm:version_conflict' }};"),
+                 IF array::len($updated) = 0 {{ THROW 'tm:version_conflict' }};\n{}", followups.sql()),
                 Change::Task(activity),
                 |q| {
                     let q = match &slot {
                         Some(slot) => slot.bind(q),
                         None => q,
                     };
+                    let q = followups.bind(q);
                     q.bind(("id", task_id.to_owned()))
                         .bind(("title", title.clone()))
                         .bind(("description", req.description.clone()))
@@ -755,6 +803,7 @@ impl Services {
             }
         }
         committed?;
+        self.followed_up(&followups);
         let task = self.get_task(caller, task_id).await?;
         let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
         if completed == Some(true) && !was_done {
@@ -1070,7 +1119,7 @@ impl Services {
         req: &CreateCommentRequest,
     ) -> Result<CommentView> {
         caller.require_write()?;
-        let (_, ws) = self.task_for(caller, task_id).await?;
+        let (task, ws) = self.task_for(caller, task_id).await?;
         if !ws.role.can_comment() {
             return Err(Error::client(
                 ErrorCode::Forbidden,
@@ -1079,6 +1128,12 @@ impl Services {
         }
         let body = parse_comment(&req.body).map_err(|why| field_error("body", why))?;
         let id = new_id();
+        let mut followups = Followups::default();
+        if !crate::notifications::mentions(&body).is_empty() {
+            let members = self.list_members(caller, &ws.id).await?;
+            followups.notes =
+                Self::mention_notes(caller, &members, &ws.id, task_id, &task.title, &id, &body);
+        }
         let activity = Activity {
             task_id,
             kind: "comment.created",
@@ -1088,19 +1143,20 @@ impl Services {
             .commit_change(
                 caller,
                 &ws.id,
-                "CREATE type::record('comment', $id) SET task = type::record('task', $task), \
+                &format!("CREATE type::record('comment', $id) SET task = type::record('task', $task), \
                  workspace = type::record('workspace', $ws), author = type::record('user', $uid), body = $body \
                  RETURN record::id(id) AS id, record::id(task) AS task_id, record::id(author) AS author_id, body, \
-                 <string> created_at AS created_at;",
+                 <string> created_at AS created_at;\n{}", followups.sql()),
                 Change::Task(activity),
                 |q| {
-                    q.bind(("id", id.clone()))
+                    followups.bind(q).bind(("id", id.clone()))
                         .bind(("task", task_id.to_owned()))
                         .bind(("uid", caller.user_id.clone()))
                         .bind(("body", body.clone()))
                 },
             )
             .await?;
+        self.followed_up(&followups);
         let created: Vec<CommentRow> = committed.rows(0)?;
         created
             .into_iter()

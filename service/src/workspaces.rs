@@ -464,18 +464,22 @@ impl Services {
             .user_by_id(&caller.user_id)
             .await?
             .map_or_else(|| "A teammate".to_owned(), |u| u.name);
-        let invitation = crate::mail::Message {
-            to: user.email.clone(),
-            subject: format!("{inviter} added you to {} on Task Manager", workspace.name),
-            body: format!(
-                "Hello {},\n\n{inviter} added you to the workspace \"{}\" as {}.\n\nOpen it here:\n\n{}/w/{workspace_id}\n",
-                user.name,
-                workspace.name,
-                req.role.as_str(),
-                self.public_url()
-            ),
-            kind: "invitation".to_owned(),
-        }
+        let invitation = crate::mail::Letter::new(
+            "invitation",
+            &user.email,
+            format!("{inviter} added you to {} on Task Manager", workspace.name),
+        )
+        .text(format!("Hello {},", user.name))
+        .text(format!(
+            "{inviter} added you to the workspace \u{201c}{}\u{201d} as {}.",
+            workspace.name,
+            req.role.as_str()
+        ))
+        .action(
+            "Open the workspace",
+            format!("{}/w/{workspace_id}", self.public_url()),
+        )
+        .message()
         .job();
         let statements = format!(
             "CREATE member SET workspace = type::record('workspace', $ws), user = type::record('user', $uid), role = $role;\n{}",

@@ -166,3 +166,53 @@ pub async fn delete_token(id: String) -> Result<(), ApiError> {
         .await
         .map_err(fail)
 }
+
+/// The caller's notifications (newest 30), with the unread count; `None` when signed out.
+#[server(prefix = "/api/fn", endpoint = "my_notifications")]
+pub async fn my_notifications() -> Result<Option<domain::notification::Notifications>, ApiError> {
+    use crate::ssr::*;
+    let Some(caller) = caller().await? else {
+        return Ok(None);
+    };
+    match services()?
+        .list_notifications(&caller, false, Some(30), None)
+        .await
+    {
+        Ok(list) => Ok(Some(list)),
+        Err(e) if e.code() == domain::ErrorCode::Unauthenticated => Ok(None),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// Marks notifications read: `ids`, or all with `None`.
+#[server(prefix = "/api/fn", endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read(ids: Option<Vec<String>>) -> Result<(), ApiError> {
+    use crate::ssr::*;
+    let caller = require_caller().await?;
+    services()?
+        .mark_notifications_read(&caller, ids.as_deref())
+        .await
+        .map_err(fail)
+}
+
+/// Saves the caller's preferences (time zone, mailed reminders, daily digest).
+#[server(prefix = "/api/fn", endpoint = "save_preferences")]
+pub async fn save_preferences(
+    time_zone: String,
+    email_reminders: Option<String>,
+    digest: Option<String>,
+) -> Result<UserView, ApiError> {
+    use crate::ssr::*;
+    let caller = require_caller().await?;
+    // Checkboxes: present ("on") when ticked, absent otherwise.
+    let request = domain::account::UpdateProfileRequest {
+        name: None,
+        time_zone: Some(time_zone),
+        email_reminders: Some(email_reminders.is_some()),
+        digest: Some(digest.is_some()),
+    };
+    services()?
+        .update_profile(&caller, &request)
+        .await
+        .map_err(fail)
+}

@@ -1,6 +1,8 @@
+mod bell;
 mod status_panel;
 mod topbar;
 
+pub use bell::{Bell, NotificationBell};
 pub use status_panel::StatusPanel;
 pub use topbar::TopBar;
 

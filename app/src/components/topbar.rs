@@ -29,6 +29,7 @@ pub fn TopBar() -> impl IntoView {
                     {move || match auth.current() {
                         Some(user) => view! {
                             <span class="topbar__user" data-testid="signed-in-as">{user.name}</span>
+                            <super::NotificationBell/>
                             <A href="/workspaces" attr:class="button button--ghost">"Workspaces"</A>
                             <A href="/account" attr:class="button button--ghost">"Account"</A>
                             <button class="button button--ghost" type="button" data-testid="sign-out"

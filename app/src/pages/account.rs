@@ -14,7 +14,7 @@ pub fn AccountPage() -> impl IntoView {
         <Title text="Your account"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || auth.user.get().map(|user| match user {
-                Ok(Some(user)) => view! {
+                Ok(Some(user)) => { let prefs = user.clone(); view! {
                     <section class="panel" aria-labelledby="account-title">
                         <h1 id="account-title">"Your account"</h1>
                         <dl class="status-grid">
@@ -22,10 +22,11 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"Email"</dt><dd data-testid="account-email">{user.email}</dd>
                         </dl>
                     </section>
+                    <super::account_extra::PreferencesPanel user=prefs/>
                     <Sessions/>
                     <super::account_extra::ChangePasswordPanel/>
                     <super::account_extra::TokensPanel/>
-                }.into_any(),
+                }.into_any() },
                 _ => view! { <Redirect path="/signin"/> }.into_any(),
             })}
         </Transition>

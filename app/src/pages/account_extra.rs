@@ -113,3 +113,79 @@ pub fn TokensPanel() -> impl IntoView {
         </section>
     }
 }
+
+/// Time zones offered first; any IANA name may be typed.
+const COMMON_ZONES: &[&str] = &[
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+];
+
+/// Time zone, mailed reminders, daily digest.
+#[component]
+pub fn PreferencesPanel(user: domain::account::UserView) -> impl IntoView {
+    // The page's user is not refreshed after saving: this form holds what was saved, and a
+    // refresh would rebuild the page (and this form, with its message) for nothing.
+    let action = ServerAction::<crate::api::SavePreferences>::new();
+    let message = move || match action.value().get() {
+        Some(Ok(_)) => Some(("status", "Preferences saved.".to_owned())),
+        Some(Err(e)) => Some((
+            "alert",
+            e.fields
+                .and_then(|f| {
+                    f.get("time_zone")
+                        .map(|why| format!("The time zone {why}."))
+                })
+                .unwrap_or(e.message),
+        )),
+        None => None,
+    };
+    view! {
+        <section class="panel" aria-labelledby="prefs-title">
+            <h2 id="prefs-title">"Notifications and time zone"</h2>
+            <ActionForm action=action attr:class="form form--narrow">
+                <label class="field">
+                    <span>"Time zone"</span>
+                    <input name="time_zone" list="time-zones" value=user.time_zone.clone() required=true
+                        autocomplete="off" spellcheck="false" data-testid="time-zone"
+                        aria-describedby="time-zone-help"/>
+                    <small id="time-zone-help" class="muted">"Reminders and the digest arrive in your mornings."</small>
+                </label>
+                <datalist id="time-zones">
+                    {COMMON_ZONES.iter().map(|z| view! { <option value=*z/> }).collect_view()}
+                </datalist>
+                <label class="check">
+                    <input type="checkbox" name="email_reminders" checked=user.email_reminders data-testid="email-reminders"/>
+                    <span>"Email me the day before a task assigned to me is due"</span>
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="digest" checked=user.digest data-testid="digest"/>
+                    <span>"Send me a daily digest at 8:00"</span>
+                </label>
+                {move || message().map(|(role, text)| view! {
+                    <p role=role class=if role == "alert" { "form-error" } else { "form-ok" } data-testid="prefs-message">{text}</p>
+                })}
+                <button class="button button--primary" type="submit" data-testid="save-prefs">"Save preferences"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/refresh", post(refresh))
         .route("/renew", get(renew_redirect).post(renew_browser))
         .route("/logout", post(logout))
-        .route("/me", get(me).delete(delete_account))
+        .route("/me", get(me).patch(update_me).delete(delete_account))
         .route("/password-reset", post(request_password_reset))
         .route("/password-reset/confirm", post(confirm_password_reset))
         .route("/verify-email", post(verify_email))
@@ -375,6 +375,34 @@ async fn me(
     Authenticated(caller): Authenticated,
 ) -> HttpResult<Json<serde_json::Value>> {
     let user = services.me(&caller).await?;
+    Ok(Json(json!({ "user": user })))
+}
+
+/// Change the caller's name and preferences: time zone (IANA name; reminders and the digest
+/// come in its mornings), mailed reminders, the daily digest.
+#[utoipa::path(
+    patch,
+    path = "/auth/me",
+    operation_id = "updateMe",
+    tag = "accounts",
+    security(("bearerAuth" = []), ("cookieAuth" = [])),
+    request_body = domain::account::UpdateProfileRequest,
+    responses(
+        (status = 200, description = "The account as it is now.", body = MeResponse),
+        (status = 400, response = MalformedRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = ReadOnlyToken),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, description = "validation_failed: fields.name or fields.time_zone", body = ErrorBody),
+    )
+)]
+async fn update_me(
+    State(services): State<Services>,
+    Authenticated(caller): Authenticated,
+    ApiJson(body): ApiJson<domain::account::UpdateProfileRequest>,
+) -> HttpResult<Json<serde_json::Value>> {
+    let user = services.update_profile(&caller, &body).await?;
     Ok(Json(json!({ "user": user })))
 }
 

@@ -6,6 +6,7 @@ mod attachments;
 mod auth;
 pub mod error;
 pub mod health;
+mod notifications;
 pub mod openapi;
 mod security;
 pub mod session;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .nest("/attachments", attachments::router())
+        .nest("/notifications", notifications::router())
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::api_method_not_allowed)
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))

@@ -44,6 +44,7 @@ use super::{attachments, auth, health, tasks, transfer, workspaces};
         (name = "search", description = "Full-text search in a workspace."),
         (name = "filters", description = "Saved task-list filters, private to each member."),
         (name = "webhooks", description = "Signed HTTP callbacks for workspace events (owners)."),
+        (name = "notifications", description = "The caller's in-app notifications: assigned, mentioned, due soon."),
         (name = "import-export", description = "A workspace as JSON or CSV, out and in."),
     ),
     paths(
@@ -55,6 +56,7 @@ use super::{attachments, auth, health, tasks, transfer, workspaces};
         auth::refresh,
         auth::logout,
         auth::me,
+        auth::update_me,
         auth::delete_account,
         auth::change_password,
         auth::list_sessions,
@@ -103,6 +105,8 @@ use super::{attachments, auth, health, tasks, transfer, workspaces};
         super::webhooks::create,
         super::webhooks::remove,
         super::webhooks::deliveries,
+        super::notifications::list,
+        super::notifications::mark_read,
     ),
     components(
         schemas(ErrorBody),

@@ -3,7 +3,9 @@
 //! Client → server: `{"type":"subscribe","workspace_id","since_version"?}`,
 //! `{"type":"unsubscribe","workspace_id"}`. Server → client: workspace events (as `GET
 //! …/changes` gives them), `{"type":"subscribed","workspace_id","version"}`,
-//! `{"type":"resync_required","workspace_id","version"}`, `{"type":"error","code","message"}`.
+//! `{"type":"resync_required","workspace_id","version"}`, `{"type":"error","code","message"}`,
+//! and `{"type":"notifications","unread"}` (the caller's unread count: at connect and whenever
+//! their notifications change).
 //!
 //! Each connection pulls its events from the event log when the hub says a workspace it follows
 //! advanced (see `service::hub`), so nothing is missed and membership is checked on every pull.
@@ -200,6 +202,8 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
         subscriptions: HashMap::new(),
         socket_id: format!("{:016x}", rand::random::<u64>()),
     };
+    // The bell's count from the start; later changes come as `Notified` notices.
+    let _ = conn.send_unread().await;
     let mut heartbeat = tokio::time::interval(PING_EVERY);
     heartbeat.tick().await;
     let mut last_heard = Instant::now();
@@ -237,7 +241,10 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                 Ok(Notice::Sessions { user_id }) if user_id == conn.caller.user_id => {
                     conn.check_session().await
                 }
-                Ok(Notice::Sessions { .. } | Notice::Presence { .. }) => Ok(()),
+                Ok(Notice::Notified { user_id }) if user_id == conn.caller.user_id => {
+                    conn.send_unread().await
+                }
+                Ok(Notice::Sessions { .. } | Notice::Notified { .. } | Notice::Presence { .. }) => Ok(()),
                 Ok(Notice::Viewers { workspace_id, user_ids }) => conn.viewers(&workspace_id, user_ids),
                 // Missed notices: the log has everything, so re-pull every followed workspace.
                 Err(broadcast::error::RecvError::Lagged(_)) => conn.pull_all().await,
@@ -297,6 +304,24 @@ impl Connection {
 
     fn send_json(&self, value: &serde_json::Value) -> Result<(), End> {
         self.send(Message::Text(value.to_string().into()))
+    }
+
+    /// `{"type":"notifications","unread":N}`: the caller's unread count, for the bell. A failed
+    /// read sends nothing (the bell reads the list itself when opened).
+    async fn send_unread(&self) -> Result<(), End> {
+        match self
+            .services
+            .unread_notifications(&self.caller.user_id)
+            .await
+        {
+            Ok(unread) => {
+                self.send_json(&serde_json::json!({"type": "notifications", "unread": unread}))
+            }
+            Err(e) => {
+                tracing::debug!(error = %e.chain(), "websocket: unread count not read");
+                Ok(())
+            }
+        }
     }
 
     async fn on_client(&mut self, text: &str) -> Result<(), End> {

@@ -68,10 +68,16 @@ fn the_jobs_command_shows_the_queue_and_refuses_unknown_jobs() {
             .unwrap_or("")
             .split_whitespace()
             .collect::<Vec<_>>()
-            == ["kind", "ready", "running", "done", "dead"],
+            == ["kind", "scheduled", "ready", "running", "done", "dead"],
         "{text}"
     );
     assert!(run(command(&dir).args(["jobs", "dead"])).status.success());
+    assert!(run(command(&dir).args(["jobs", "scheduled"]))
+        .status
+        .success());
+    let out = run(command(&dir).args(["jobs", "run-now", "nope"]));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no waiting job nope"));
     let out = run(command(&dir).args(["jobs", "retry", "nope"]));
     assert!(!out.status.success());
     assert!(
@@ -349,4 +355,80 @@ async fn sigterm_closes_websockets_with_a_reconnect_code() {
 
     let exit = server.wait_exit(Duration::from_secs(20));
     assert_eq!(exit.code(), Some(0));
+}
+
+/// kill -9 during a job: an instance is killed while its mail is half-sent (the SMTP server
+/// holds the message); another instance on the same database takes the job over when the
+/// lease lapses and delivers it, once.
+#[tokio::test]
+async fn a_job_whose_instance_is_killed_mid_run_completes_once_on_another() {
+    let db = crate::helpers::SurrealServer::start();
+    let sink = crate::helpers::smtp_sink().await;
+    let name = format!("kill_{}", std::process::id());
+    let shared = [
+        ("TM_DATABASE_URL", db.url()),
+        ("TM_DATABASE_USER", "root".to_owned()),
+        ("TM_DATABASE_PASS", "root".to_owned()),
+        ("TM_DATABASE_DB", name),
+        (
+            "TM_SECRET_KEY",
+            "a shared secret key of more than thirty-two characters".to_owned(),
+        ),
+        ("TM_SMTP_URL", format!("smtp://127.0.0.1:{}", sink.port)),
+        ("TM_JOB_LEASE_MS", "1500".to_owned()),
+        ("TM_JOB_POLL_MS", "50".to_owned()),
+    ];
+    sink.stall.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut cmd = command(&scratch_dir("kill9"));
+    for (k, v) in &shared {
+        cmd.env(k, v);
+    }
+    let mut first = Running::start(cmd);
+
+    // Sign-up enqueues the verification mail in its transaction; this instance's worker takes
+    // it and stalls inside the SMTP conversation.
+    let client = reqwest::Client::new();
+    let res = client
+        .post(first.url("/api/v1/auth/register"))
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({"email": "kill9@example.com", "password": "a fine password", "name": "Kay"})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    eventually(
+        "the mail to be half-sent",
+        Duration::from_secs(20),
+        || async { sink.held.load(std::sync::atomic::Ordering::SeqCst) == 1 },
+    )
+    .await;
+    first.child.kill().unwrap(); // SIGKILL: no drain, no cleanup, the lease stays.
+    let status = first.wait_exit(Duration::from_secs(10));
+    assert!(!status.success());
+    assert!(sink.mails.lock().unwrap().is_empty());
+    sink.stall.store(false, std::sync::atomic::Ordering::SeqCst);
+
+    // Another instance takes the job over after the lease and delivers it.
+    let second = crate::helpers::spawn_app_with(&shared).await;
+    eventually(
+        "the mail delivered by the other instance",
+        Duration::from_secs(20),
+        || async { sink.mails.lock().unwrap().len() == 1 },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mails = sink.mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1, "delivered once");
+    assert!(mails[0].contains("To: kill9@example.com"), "{}", mails[0]);
+    let counts = second.services.job_counts().await.unwrap();
+    assert_eq!(counts.get("email", "done"), 1, "{counts:?}");
+    assert_eq!(counts.get("email", "running"), 0, "{counts:?}");
+    let done = second.services.jobs_in_state("done", 10).await.unwrap();
+    assert_eq!(
+        done[0].attempts, 2,
+        "one attempt died with its instance: {done:?}"
+    );
 }

@@ -1,17 +1,22 @@
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use server::config::Settings;
 use server::startup::Application;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// A running application and a client for it.
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub data_dir: PathBuf,
+    /// The app's service layer: for tests that must reach behind the API (make time pass for
+    /// a scheduled job, look at the queue).
+    pub services: service::Services,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -52,6 +57,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     let settings = Settings::from_sources(env, None).unwrap();
     let app = Application::build(settings).await.expect("the app starts");
     let addr = app.local_addr();
+    let services = app.services().clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         addr,
@@ -60,6 +66,7 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
             .build()
             .unwrap(),
         data_dir,
+        services,
     }
 }
 
@@ -262,5 +269,88 @@ impl Drop for SurrealServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A real SMTP server on loopback (enough of RFC 5321 for a client): records each message;
+/// while `fail` is set it answers MAIL FROM with a temporary failure.
+pub struct SmtpSink {
+    pub port: u16,
+    pub mails: Arc<Mutex<Vec<String>>>,
+    pub fail: Arc<AtomicBool>,
+    /// While set, a DATA command gets no answer (a server that hangs mid-message); `held`
+    /// counts the messages held so.
+    pub stall: Arc<AtomicBool>,
+    pub held: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+pub async fn smtp_sink() -> SmtpSink {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mails = Arc::new(Mutex::new(Vec::new()));
+    let fail = Arc::new(AtomicBool::new(false));
+    let stall = Arc::new(AtomicBool::new(false));
+    let held = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (kept, failing, stalling, holding) =
+        (mails.clone(), fail.clone(), stall.clone(), held.clone());
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (kept, failing) = (kept.clone(), failing.clone());
+            let (stalling, holding) = (stalling.clone(), holding.clone());
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink ESMTP ready\r\n").await;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" => b"250-sink greets you\r\n250 8BITMIME\r\n",
+                        "HELO" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
+                        "MAIL" if failing.load(Ordering::SeqCst) => {
+                            b"451 4.3.0 mailbox temporarily unavailable\r\n"
+                        }
+                        "MAIL" => b"250 OK\r\n",
+                        "DATA" if stalling.load(Ordering::SeqCst) => {
+                            // Hold the client until it goes away; record nothing.
+                            holding.fetch_add(1, Ordering::SeqCst);
+                            while let Ok(Some(_)) = lines.next_line().await {}
+                            return;
+                        }
+                        "DATA" => {
+                            let _ = write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await;
+                            let mut text = String::new();
+                            while let Ok(Some(l)) = lines.next_line().await {
+                                if l == "." {
+                                    break;
+                                }
+                                text.push_str(&l);
+                                text.push('\n');
+                            }
+                            kept.lock().unwrap().push(text);
+                            b"250 OK queued\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        }
+                        _ => b"502 command not implemented\r\n",
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    SmtpSink {
+        port,
+        mails,
+        fail,
+        stall,
+        held,
     }
 }

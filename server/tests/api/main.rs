@@ -10,6 +10,7 @@ mod files;
 mod health;
 mod helpers;
 mod logs;
+mod notifications;
 mod pages;
 mod realtime;
 mod redis;

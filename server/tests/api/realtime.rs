@@ -31,11 +31,11 @@ pub(crate) async fn send(socket: &mut Socket, value: Value) {
         .unwrap();
 }
 
-/// The next JSON message (pings and presence skipped), failing after 5 s.
+/// The next JSON message (pings, presence and the bell's counts skipped), failing after 5 s.
 pub(crate) async fn next(socket: &mut Socket) -> Value {
     loop {
         let message = next_any(socket).await;
-        if message["type"] != "presence" {
+        if message["type"] != "presence" && message["type"] != "notifications" {
             return message;
         }
     }
@@ -52,6 +52,16 @@ pub(crate) async fn next_presence(socket: &mut Socket) -> Vec<String> {
                 .iter()
                 .map(|u| u.as_str().unwrap().to_owned())
                 .collect();
+        }
+    }
+}
+
+/// The next unread count the bell is told (other messages skipped), failing after 5 s.
+pub(crate) async fn next_unread(socket: &mut Socket) -> i64 {
+    loop {
+        let message = next_any(socket).await;
+        if message["type"] == "notifications" {
+            return message["unread"].as_i64().unwrap();
         }
     }
 }

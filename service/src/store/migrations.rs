@@ -258,6 +258,28 @@ DEFINE FIELD IF NOT EXISTS at ON webhook_delivery TYPE datetime DEFAULT time::no
 DEFINE INDEX IF NOT EXISTS webhook_delivery_hook ON webhook_delivery FIELDS webhook, at;
 "#,
     },
+    Migration {
+        version: 13,
+        name: "notifications and user preferences",
+        sql: r#"
+DEFINE FIELD IF NOT EXISTS time_zone ON user TYPE string DEFAULT 'UTC';
+DEFINE FIELD IF NOT EXISTS email_reminders ON user TYPE bool DEFAULT true;
+DEFINE FIELD IF NOT EXISTS digest ON user TYPE bool DEFAULT false;
+UPDATE user SET time_zone = 'UTC' WHERE time_zone = NONE;
+UPDATE user SET email_reminders = true WHERE email_reminders = NONE;
+UPDATE user SET digest = false WHERE digest = NONE;
+DEFINE TABLE IF NOT EXISTS notification SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS user ON notification TYPE record<user>;
+DEFINE FIELD IF NOT EXISTS kind ON notification TYPE string;
+DEFINE FIELD IF NOT EXISTS data_json ON notification TYPE string;
+DEFINE FIELD IF NOT EXISTS read_at ON notification TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS created_at ON notification TYPE datetime DEFAULT time::now() READONLY;
+DEFINE INDEX IF NOT EXISTS notification_user ON notification FIELDS user, created_at;
+DEFINE INDEX IF NOT EXISTS notification_unread ON notification FIELDS user, read_at;
+DEFINE FIELD IF NOT EXISTS subject ON job TYPE option<string>;
+DEFINE INDEX IF NOT EXISTS job_subject ON job FIELDS subject, kind, state;
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).

@@ -57,6 +57,23 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
+/// Milliseconds since 1970 of an RFC 3339 UTC time (`Z`; fractions ignored).
+pub fn parse_ms(rfc3339: &str) -> Option<f64> {
+    let (y, m, d) = parse_day(day_of(rfc3339)?)?;
+    let time = rfc3339.get(11..19)?;
+    let mut hms = time.split(':').map(|p| p.parse::<u32>().ok());
+    let (h, min, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy as i32;
+    let days = era as i64 * 146_097 + doe as i64 - 719_468;
+    Some(((days * 86_400 + (h * 3600 + min * 60 + sec) as i64) * 1000) as f64)
+}
+
 /// 0 = Monday … 6 = Sunday.
 pub fn weekday(y: i32, m: u32, d: u32) -> u32 {
     // Sakamoto's method gives 0 = Sunday.
@@ -95,6 +112,17 @@ pub fn day_to_start(day: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_parse_to_unix_milliseconds() {
+        assert_eq!(parse_ms("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(
+            parse_ms("2026-11-27T01:09:56.123Z"),
+            Some(1_795_741_796_000.0)
+        );
+        assert_eq!(parse_ms("2000-02-29T12:00:00Z"), Some(951_825_600_000.0));
+        assert_eq!(parse_ms("nonsense"), None);
+    }
 
     #[test]
     fn calendar_arithmetic() {
