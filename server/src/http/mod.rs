@@ -131,6 +131,7 @@ pub fn router(state: AppState) -> Router {
                 state.clone(),
                 security::csrf,
             ))
+            .layer(middleware::from_fn(page_csp))
             .layer(middleware::from_fn_with_state(
                 state.clone(),
                 session::client_info,
@@ -220,23 +221,50 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
         .into_response()
 }
 
-/// The Content-Security-Policy of a rendered page: scripts only from us or carrying this
-/// response's nonce (Leptos puts it on its hydration scripts), wasm allowed to compile, no
-/// inline styles, no framing.
+/// This response's CSP nonce, minted by [`page_csp`] before the app renders.
+#[derive(Clone)]
+struct PageNonce(String);
+
+/// Gives Leptos the nonce [`page_csp`] minted for this request, so its hydration scripts carry
+/// the one the response's policy names (instead of a nonce of its own that only the response
+/// options would know: those were seen to lose the header under concurrent renders).
 fn page_security_policy() {
-    use leptos::prelude::use_context;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
+}
+
+/// The Content-Security-Policy of every HTML page: scripts only from us or carrying this
+/// response's nonce, wasm allowed to compile, no inline styles, no framing. The nonce is minted
+/// here, handed to the render through the request, and the policy set on the way out of any
+/// `text/html` response without a policy of its own (other responses keep the strict API one).
+async fn page_csp(mut request: Request<Body>, next: middleware::Next) -> axum::response::Response {
+    let nonce = format!("{:032x}", rand::random::<u128>());
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    // Only pages: a response with a policy of its own (an attachment's sandbox) keeps it.
+    let page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
+        && !response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY);
+    if page {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
+             form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
 }

@@ -467,7 +467,7 @@ async fn follow(
                 "subscribed" => {
                     let _ = ready.try_send(());
                 }
-                "presence" => {}
+                "presence" | "notifications" => {}
                 "resync_required" => panic!("the log should still hold everything: {event}"),
                 "error" => panic!("unexpected error: {event}"),
                 kind => {

@@ -139,10 +139,11 @@ async fn login_limits_are_shared_between_instances_and_outlive_redis() {
     );
 }
 
-/// Jobs live in the database, never only in Redis: an emergency FLUSHALL right after mail was
-/// requested loses none of it (the MEAN original's Bull queue lost every queued email).
+/// Jobs and notifications live in the database, never only in Redis: an emergency FLUSHALL
+/// right after mail was requested or a notification was caused loses none of it (the MEAN
+/// original's Bull queue lost every queued email).
 #[tokio::test]
-async fn a_redis_flush_loses_no_queued_mail() {
+async fn a_redis_flush_loses_no_queued_mail_or_notification() {
     let redis = RedisServer::start();
     let app = spawn_app_with(&[("TM_REDIS_URL", redis.url())]).await;
     app.register("flush@example.com", "a fine password").await;
@@ -175,4 +176,40 @@ async fn a_redis_flush_loses_no_queued_mail() {
         },
     )
     .await;
+
+    // A notification caused just before a flush is there after it, and the live count too.
+    let (owner, ws) = app
+        .owner_with_workspace("flush-owner@example.com", "Flushed")
+        .await;
+    let mate = app
+        .register("flush-mate@example.com", "a fine password")
+        .await
+        .access_token;
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/v1/workspaces/{ws}/members"),
+            &owner,
+            Some(serde_json::json!({"email": "flush-mate@example.com", "role": "editor"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, me) = app.call("GET", "/api/v1/auth/me", &mate, None).await;
+    let mut socket = crate::realtime::connect(&app, &mate).await;
+    assert_eq!(crate::realtime::next_unread(&mut socket).await, 0);
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/v1/workspaces/{ws}/tasks"),
+            &owner,
+            Some(serde_json::json!({"title": "Survive the flush", "assignee_ids": [me["user"]["id"]]})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    redis.flush_all();
+    assert_eq!(crate::realtime::next_unread(&mut socket).await, 1);
+    let (status, list) = app.call("GET", "/api/v1/notifications", &mate, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["unread"], 1, "{list}");
+    assert_eq!(list["items"][0]["data"]["title"], "Survive the flush");
 }
