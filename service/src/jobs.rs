@@ -745,10 +745,11 @@ mod tests {
         s.enqueue(std::slice::from_ref(&job)).await.unwrap();
         s.enqueue(std::slice::from_ref(&job)).await.unwrap();
         let counts = s.job_counts().await.unwrap();
-        assert_eq!(counts.get("email", "ready"), 1, "{counts:?}");
-        // Scheduled for later: not run yet.
+        // Scheduled for later: counted apart from the due backlog, and not run yet.
+        assert_eq!(counts.get("email", "scheduled"), 1, "{counts:?}");
+        assert_eq!(counts.get("email", "ready"), 0, "{counts:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
-        assert_eq!(s.job_counts().await.unwrap().get("email", "ready"), 1);
+        assert_eq!(s.job_counts().await.unwrap().get("email", "scheduled"), 1);
     }
 
     #[tokio::test]

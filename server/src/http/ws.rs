@@ -118,7 +118,13 @@ pub async fn upgrade(
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |socket| async move {
-            serve(socket, services, caller).await;
+            let session = serve(socket, services, caller);
+            // What one idle socket's task keeps (see `serve`): `TM_LOG=…,server::http::ws=trace`.
+            tracing::trace!(
+                bytes = std::mem::size_of_val(&session),
+                "websocket task state"
+            );
+            session.await;
             drop(working);
         })
 }
@@ -164,6 +170,14 @@ impl Drop for Counted {
     }
 }
 
+/// What woke a socket's task.
+enum Wake {
+    Client(Option<Result<Message, axum::Error>>),
+    Notice(Result<Notice, broadcast::error::RecvError>),
+    Draining,
+    Beat,
+}
+
 /// Why a connection ends.
 enum End {
     Gone,
@@ -190,6 +204,8 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
             if sink.flush().await.is_err() || closing {
                 break;
             }
+            // An idle socket keeps no batch buffer (a burst allocates one again).
+            batch = Vec::new();
         }
     });
     let mut counted = Counted::new(services.metrics());
@@ -203,17 +219,26 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
         socket_id: format!("{:016x}", rand::random::<u64>()),
     };
     // The bell's count from the start; later changes come as `Notified` notices.
-    let _ = conn.send_unread().await;
+    let _ = Box::pin(conn.send_unread()).await;
     let mut heartbeat = tokio::time::interval(PING_EVERY);
     heartbeat.tick().await;
     let mut last_heard = Instant::now();
     let mut beats: u32 = 0;
     let end = loop {
-        let step = tokio::select! {
-            incoming = stream.next() => match incoming {
+        // Waiting is all an idle socket does, so only the waits live in this task's state;
+        // the work each wake-up causes runs boxed (`Box::pin`), allocated while it runs. Inlined,
+        // the database round trips behind them made every idle socket's task several KiB.
+        let wake = tokio::select! {
+            incoming = stream.next() => Wake::Client(incoming),
+            notice = notices.recv() => Wake::Notice(notice),
+            _ = async { drop(draining.wait_for(|d| *d).await) } => Wake::Draining,
+            _ = heartbeat.tick() => Wake::Beat,
+        };
+        let step = match wake {
+            Wake::Client(incoming) => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
-                    conn.on_client(text.as_str()).await
+                    Box::pin(conn.on_client(text.as_str())).await
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => Err(End::Gone),
                 Some(Ok(_)) => {
@@ -221,56 +246,63 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                     Ok(())
                 }
             },
-            notice = notices.recv() => match notice {
-                Ok(Notice::Workspace { workspace_id, version, at_ms }) => {
-                    match conn.subscriptions.get(&workspace_id) {
-                        Some((sent, _, _)) if *sent < version => {
-                            let pulled = conn.pull(&workspace_id, Some(version)).await;
-                            if let Some(at_ms) = at_ms {
-                                let lag_ms = chrono::Utc::now().timestamp_millis() - at_ms;
-                                conn.services
-                                    .metrics()
-                                    .ws_fanout_lag
-                                    .observe(lag_ms.max(0) as f64 / 1000.0);
-                            }
-                            pulled
+            Wake::Notice(notice) => match notice {
+                Ok(Notice::Workspace {
+                    workspace_id,
+                    version,
+                    at_ms,
+                }) => match conn.subscriptions.get(&workspace_id) {
+                    Some((sent, _, _)) if *sent < version => {
+                        let pulled = Box::pin(conn.pull(&workspace_id, Some(version))).await;
+                        if let Some(at_ms) = at_ms {
+                            let lag_ms = chrono::Utc::now().timestamp_millis() - at_ms;
+                            conn.services
+                                .metrics()
+                                .ws_fanout_lag
+                                .observe(lag_ms.max(0) as f64 / 1000.0);
                         }
-                        _ => Ok(()),
+                        pulled
                     }
-                }
+                    _ => Ok(()),
+                },
                 Ok(Notice::Sessions { user_id }) if user_id == conn.caller.user_id => {
-                    conn.check_session().await
+                    Box::pin(conn.check_session()).await
                 }
                 Ok(Notice::Notified { user_id }) if user_id == conn.caller.user_id => {
-                    conn.send_unread().await
+                    Box::pin(conn.send_unread()).await
                 }
-                Ok(Notice::Sessions { .. } | Notice::Notified { .. } | Notice::Presence { .. }) => Ok(()),
-                Ok(Notice::Viewers { workspace_id, user_ids }) => conn.viewers(&workspace_id, user_ids),
+                Ok(Notice::Sessions { .. } | Notice::Notified { .. } | Notice::Presence { .. }) => {
+                    Ok(())
+                }
+                Ok(Notice::Viewers {
+                    workspace_id,
+                    user_ids,
+                }) => conn.viewers(&workspace_id, user_ids),
                 // Missed notices: the log has everything, so re-pull every followed workspace.
-                Err(broadcast::error::RecvError::Lagged(_)) => conn.pull_all().await,
+                Err(broadcast::error::RecvError::Lagged(_)) => Box::pin(conn.pull_all()).await,
                 Err(broadcast::error::RecvError::Closed) => Err(End::Gone),
             },
             // Shutting down: tell the client to reconnect (to another instance) and resume.
-            _ = async { drop(draining.wait_for(|d| *d).await) } => {
+            Wake::Draining => {
                 let _ = conn.out.try_send(Message::Close(Some(CloseFrame {
                     code: CLOSE_RESTART,
                     reason: "server restarting: reconnect with since_version".into(),
                 })));
                 Err(End::Gone)
             }
-            _ = heartbeat.tick() => {
+            Wake::Beat => {
                 beats += 1;
                 if last_heard.elapsed() > SILENT_LIMIT {
                     Err(End::Gone)
                 } else if beats.is_multiple_of(SESSION_CHECK_BEATS) {
-                    conn.refresh_presence().await;
+                    Box::pin(conn.refresh_presence()).await;
                     // Revocations are announced, but an announcement may be lost: look too.
-                    match conn.check_session().await {
+                    match Box::pin(conn.check_session()).await {
                         Ok(()) => conn.send(Message::Ping(Vec::new().into())),
                         Err(end) => Err(end),
                     }
                 } else {
-                    conn.refresh_presence().await;
+                    Box::pin(conn.refresh_presence()).await;
                     conn.send(Message::Ping(Vec::new().into()))
                 }
             }
@@ -283,7 +315,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
     if matches!(end, End::TooSlow) {
         tracing::info!(user = %conn.caller.user_id, "websocket closed: client too slow");
     }
-    conn.leave_all().await;
+    Box::pin(conn.leave_all()).await;
     drop(conn);
     let _ = writer.await;
 }

@@ -265,9 +265,7 @@ DEFINE INDEX IF NOT EXISTS webhook_delivery_hook ON webhook_delivery FIELDS webh
 DEFINE FIELD IF NOT EXISTS time_zone ON user TYPE string DEFAULT 'UTC';
 DEFINE FIELD IF NOT EXISTS email_reminders ON user TYPE bool DEFAULT true;
 DEFINE FIELD IF NOT EXISTS digest ON user TYPE bool DEFAULT false;
-UPDATE user SET time_zone = 'UTC' WHERE time_zone = NONE;
-UPDATE user SET email_reminders = true WHERE email_reminders = NONE;
-UPDATE user SET digest = false WHERE digest = NONE;
+UPDATE user SET time_zone = time_zone ?? 'UTC', email_reminders = email_reminders ?? true, digest = digest ?? false;
 DEFINE TABLE IF NOT EXISTS notification SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS user ON notification TYPE record<user>;
 DEFINE FIELD IF NOT EXISTS kind ON notification TYPE string;
