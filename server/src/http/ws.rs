@@ -77,7 +77,7 @@ enum ClientMessage {
     tag = "workspaces",
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
-        (status = 101, description = "Switching Protocols: a websocket. Client messages: `{\"type\":\"subscribe\",\"workspace_id\",\"since_version\"?}`, `{\"type\":\"unsubscribe\",\"workspace_id\"}`. Server messages: workspace events (as `GET /workspaces/{id}/changes` gives them), `subscribed`, `resync_required`, `error`."),
+        (status = 101, description = "Switching Protocols: a websocket. Client messages: `{\"type\":\"subscribe\",\"workspace_id\",\"since_version\"?}`, `{\"type\":\"unsubscribe\",\"workspace_id\"}`. Server messages: workspace events (as `GET /workspaces/{id}/changes` gives them), `subscribed`, `resync_required`, `error`, `presence`, and `{\"type\":\"notifications\",\"unread\"}` (the caller's unread notifications: at connect and whenever they change)."),
         (status = 401, description = "unauthenticated", body = domain::ErrorBody),
         (status = 403, description = "forbidden: a cookie-authenticated upgrade from another origin", body = domain::ErrorBody),
     )
