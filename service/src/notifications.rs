@@ -299,6 +299,7 @@ impl Services {
         caller: &Caller,
         ids: Option<&[String]>,
     ) -> Result<()> {
+        caller.require_write()?;
         if let Some(ids) = ids {
             if ids.len() > MAX_LIMIT {
                 return Err(field_error(

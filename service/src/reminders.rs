@@ -244,8 +244,9 @@ impl Services {
         Ok(())
     }
 
-    /// The `reminder` job: see the module's description.
-    pub(crate) async fn run_reminder(
+    /// The `reminder` job's handler: see the module's description. Public so a test can run
+    /// a job a second time and see it has no second effect.
+    pub async fn run_reminder(
         &self,
         job_id: &str,
         payload: &str,

@@ -38,20 +38,9 @@ struct CommentMatch {
 
 /// HTML-escapes `text` and turns the stand-in markers into `<mark>` elements.
 fn marked_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\u{E000}' => out.push_str("<mark>"),
-            '\u{E001}' => out.push_str("</mark>"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::mail::escape(text)
+        .replace('\u{E000}', "<mark>")
+        .replace('\u{E001}', "</mark>")
 }
 
 /// About `width` characters around the first match, with an ellipsis where text was cut;

@@ -112,7 +112,6 @@ async fn mark_read(
         let ApiJson(req) = ApiJson::<MarkReadRequest>::from_request(request, &()).await?;
         req
     };
-    caller.require_write()?;
     services
         .mark_notifications_read(&caller, req.ids.as_deref())
         .await?;

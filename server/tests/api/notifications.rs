@@ -482,11 +482,20 @@ async fn reminders_follow_the_due_date_and_fire_once_as_notification_and_mail() 
     assert!(mail.contains("text/html"), "{mail}");
 
     // Run again (as after a crash before the outcome was recorded): one notification, one mail.
+    let mail_jobs = || async {
+        let counts = app.services.job_counts().await.unwrap();
+        ["scheduled", "ready", "running", "done", "dead"]
+            .iter()
+            .map(|state| counts.get("email", state))
+            .sum::<i64>()
+    };
+    let before = mail_jobs().await;
+    let payload = json!({"task_id": task_id, "user_id": ada_id, "due_at": due.to_rfc3339()});
     app.services
-        .retry_job(&reminder.id)
+        .run_reminder(&reminder.id, &payload.to_string())
         .await
-        .unwrap_or_default();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+        .unwrap();
+    assert_eq!(mail_jobs().await, before, "no second reminder mail job");
     let due_soon = app.notifications(&ada, "").await["items"]
         .as_array()
         .unwrap()
