@@ -32,15 +32,7 @@ trap cleanup EXIT
 
 apt_install prometheus prometheus-alertmanager python3-yaml
 
-# The python3 first on PATH may be another interpreter (pyenv) without PyYAML; Debian's has it.
-PYTHON=""
-for candidate in python3 /usr/bin/python3; do
-  if "$candidate" -c 'import yaml' 2>/dev/null; then
-    PYTHON="$candidate"
-    break
-  fi
-done
-[ -n "$PYTHON" ] || { echo "no python3 with PyYAML (apt-get install python3-yaml)" >&2; exit 1; }
+PYTHON="$(python_with yaml)" || { echo "no python3 with PyYAML (apt-get install python3-yaml)" >&2; exit 1; }
 
 if [[ "$EXPOSITION" == http://* || "$EXPOSITION" == https://* ]]; then
   step "Fetching the exposition from $EXPOSITION"

@@ -8,7 +8,7 @@ CACHE="${TM_CACHE_DIR:-$HOME/.cache/taskmanager}"
 TOOLS="$CACHE/tools"
 CARGO_LEPTOS_VERSION="0.3.11"
 BINARYEN_VERSION="132.0.0"
-export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$TOOLS/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Read at compile time by leptos; cargo-leptos sets it, so plain cargo runs set the same value
@@ -71,7 +71,7 @@ ensure_cargo_leptos() {
   # 0.14.1 is compatible, so build a copy with that one pinned.
   cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null
   local src
-  src="$(ls -d "$HOME"/.cargo/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" | head -n 1)"
+  src="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" | head -n 1)"
   local work="$CACHE/build/cargo-leptos"
   rm -rf "$work" && mkdir -p "$(dirname "$work")" && cp -r "$src" "$work"
   (cd "$work" && cargo update -p cargo-util-schemas --precise 0.14.1 && cargo install --path . --locked)
@@ -106,9 +106,38 @@ ensure_build_tools() {
   link_target_dir
 }
 
+# python_with MODULE: the first of python3 / Debian's /usr/bin/python3 that can import MODULE
+# (the python3 first on PATH may be another interpreter, e.g. pyenv's, without Debian's
+# packages), or nothing.
+python_with() {
+  local candidate
+  for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c "import $1" 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
 build_release() {
   step "Building the release (server binary + wasm bundle) with cargo leptos"
   (cd "$ROOT" && cargo leptos build --release)
+  precompress_site "$ROOT/target/site"
+}
+
+# precompress_site SITE_DIR: brotli (best level) and gzip copies of the wasm, js and css bundles,
+# which the app serves to browsers that accept them (tower-http ServeDir's precompressed files)
+# instead of compressing on every request.
+precompress_site() {
+  local f
+  have brotli || apt_install brotli
+  for f in "$1"/pkg/*.wasm "$1"/pkg/*.js "$1"/pkg/*.css; do
+    [ -f "$f" ] || continue
+    brotli -f -q 11 -o "$f.br" "$f"
+    gzip -f -k -9 "$f"
+  done
+  echo "precompressed the bundles in $1/pkg (brotli and gzip)"
 }
 
 # The SurrealDB server for the multi-instance topology, built from crates.io once per machine

@@ -20,14 +20,7 @@ if [ $# -eq 0 ]; then
 fi
 
 apt_install prometheus python3-yaml
-PYTHON=""
-for candidate in python3 /usr/bin/python3; do
-  if "$candidate" -c 'import yaml' 2>/dev/null; then
-    PYTHON="$candidate"
-    break
-  fi
-done
-[ -n "$PYTHON" ] || { echo "no python3 with PyYAML (apt-get install python3-yaml)" >&2; exit 1; }
+PYTHON="$(python_with yaml)" || { echo "no python3 with PyYAML (apt-get install python3-yaml)" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 PROM_PID=""

@@ -39,6 +39,12 @@ timed "cargo fmt --check" cargo fmt --all -- --check
 # and log shipping checked against the metrics catalogue (installs Debian's prometheus and
 # prometheus-alertmanager when missing).
 timed "ops config: promtool, amtool, dashboards" bash scripts/check_ops.sh
+# The release pipeline's files, checked offline with the real tools: the GitHub workflows
+# (actionlint, the workflow schema, shellcheck of every run: block, yamllint, the k6 script's
+# syntax), the compose files (compose-spec schema, docker-compose config, structural rules) and
+# fly.toml.
+timed "pipeline: actionlint, schema, shellcheck" bash scripts/check_workflows.sh
+timed "deploy configs: compose, fly.toml" bash scripts/check_deploy_config.sh
 timed "clippy: server (ssr)" cargo clippy "${SSR_PACKAGES[@]}" --all-targets --features app/ssr -- -D warnings
 timed "clippy: wasm (hydrate)" cargo clippy -p frontend -p app -p domain --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 timed "wasm build has no server crates" bash -c '
@@ -48,7 +54,7 @@ timed "wasm build has no server crates" bash -c '
     fi
   done
   echo "ok: no surrealdb, redis, axum or argon2 in the wasm dependency tree"'
-timed "release build (cargo leptos build --release)" cargo leptos build --release
+timed "release build (cargo leptos build --release, precompressed bundles)" build_release
 # The OpenAPI document is generated from the code: the release binary prints it. docs/API.md is
 # the contract as the repository holds it (a copy of ../shared/API.md): every path it names must
 # be documented.
@@ -56,6 +62,9 @@ timed "OpenAPI: valid 3.1 and covers every API.md path" bash -c '
   set -euo pipefail
   target/release/taskmanager openapi > target/openapi.json
   python3 scripts/check_openapi.py target/openapi.json docs/API.md'
+# The production image: hadolint, the Dockerfile's runtime stage built with podman around this
+# release (on a Debian base made locally: no registry here), run until ready and healthy.
+timed "container image: hadolint, build, run to ready" bash scripts/image.sh
 timed "Rust tests (release profile, shares the build above)" cargo test --release "${SSR_PACKAGES[@]}" --features app/ssr
 rm -rf target/e2e-data   # the e2e server's data dir (its mail outbox is read by the specs)
 timed "Playwright (release build, Chromium)" bash -c 'cd end2end && CI=1 npx playwright test'
@@ -81,10 +90,17 @@ timed "topology: 2 instances, live board, live metrics" bash -c '
   bash scripts/check_live_metrics.sh "$TOPOLOGY_APP_1_URL" "$TOPOLOGY_APP_2_URL"
   # The logs of that run (apps, nginx, SurrealDB, Redis) hold no password or token; the
   # browser specs sign up with "a fine password".
-  bash scripts/check_logs_for_secrets.sh "$dir" "a fine password"'
+  bash scripts/check_logs_for_secrets.sh "$dir" "a fine password"
+  # The production edge config (deploy/nginx/nginx.conf) rendered with local paths, in front
+  # of instance 1.
+  bash scripts/check_edge.sh "$TOPOLOGY_APP_1_URL"'
+# Releases under continuous load (reads, writes, websockets through nginx): blue-green, a
+# deploy whose instances never turn ready, a rollback, a rolling update. Any failed request,
+# lost or repeated event fails it; it prints requests, failures and p99 during each switch.
+timed "deploy rehearsal: blue-green, failed deploy, rollback, rolling" bash scripts/rehearse_deploy.sh
 
 step "Sizes"
-wasm="target/site/pkg/taskmanager.wasm"
+wasm="$(ls target/site/pkg/taskmanager*.wasm | head -n 1)"
 raw=$(stat -c %s "$wasm")
 br=$(brotli -c -q 11 "$wasm" | wc -c)
 bin=$(stat -c %s target/release/taskmanager)

@@ -4,12 +4,18 @@
 # HTTP -> HTTPS 301, websocket upgrade and /metrics closed. Tests, benchmarks and the deploy
 # rehearsal reuse it.
 #
-#   scripts/topology.sh up [--instances N] [--dir DIR] [--port-base P]
+#   scripts/topology.sh up [--instances N] [--dir DIR] [--port-base P] [--release NAME]
 #   scripts/topology.sh down [--dir DIR]
 #   scripts/topology.sh kill APP_INDEX   (kill -9 one instance)
 #   scripts/topology.sh stop APP_INDEX   (SIGTERM: drain, then exit)
 #   scripts/topology.sh start APP_INDEX  (start an instance again and wait until it is ready)
 #   scripts/topology.sh redis-restart
+#   scripts/topology.sh release NAME [KEY=VALUE...]  (snapshot the current build as release NAME,
+#                                     with settings it ships, e.g. a broken one for rehearsals)
+#   scripts/topology.sh start APP_INDEX --release NAME  (an instance of that release)
+#   scripts/topology.sh route APP_INDEX...  (nginx serves exactly these instances: reloaded
+#                                     gracefully, and checked through the edge)
+#   scripts/topology.sh serving      (the instances nginx serves)
 #
 # Ports from P (default 18400): P http, P+1 https, P+2 SurrealDB, P+3 Redis, P+10+i instance i.
 # `up` writes DIR/topology.env (URLs, ports, pids) for the tools that drive it. It expects a
@@ -28,15 +34,18 @@ shift || true
 INSTANCES=2
 DIR="${TM_TOPOLOGY_DIR:-$ROOT/target/topology}"
 PORT_BASE="${TM_TOPOLOGY_PORT_BASE:-18400}"
-ARG=""
+RELEASE=""
+ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --instances) INSTANCES="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
     --port-base) PORT_BASE="$2"; shift 2 ;;
-    *) ARG="$1"; shift ;;
+    --release) RELEASE="$2"; shift 2 ;;
+    *) ARGS+=("$1"); shift ;;
   esac
 done
+ARG="${ARGS[0]:-}"
 DIR="$(mkdir -p "$DIR" && cd "$DIR" && pwd)"
 
 HTTP_PORT=$PORT_BASE
@@ -71,10 +80,24 @@ spawn() {
 pid_of() { cat "$DIR/pids/$1.pid" 2>/dev/null || true; }
 alive() { local p; p="$(pid_of "$1")"; [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
 
+# start_app INDEX [RELEASE]: an instance of the current build, or of a release snapshot (its
+# binary, its site and the settings it ships in releases/NAME/env).
 start_app() {
-  local i="$1" port; port="$(app_port "$i")"
+  local i="$1" release="${2:-}" port bin="$BIN" site="$ROOT/target/site" shipped=()
+  port="$(app_port "$i")"
   mkdir -p "$DIR/app-$i"
   port_free "$port" || die "port $port (instance $i) is taken"
+  if [ -n "$release" ]; then
+    [ -x "$DIR/releases/$release/taskmanager" ] || die "no release $release in $DIR/releases"
+    bin="$DIR/releases/$release/taskmanager"
+    site="$DIR/releases/$release/site"
+    if [ -f "$DIR/releases/$release/env" ]; then
+      mapfile -t shipped < "$DIR/releases/$release/env"
+    fi
+    echo "$release" > "$DIR/app-$i/release"
+  else
+    rm -f "$DIR/app-$i/release"
+  fi
   # shellcheck disable=SC2086 # TM_APP_WRAP is a command line: word splitting intended
   spawn "app-$i" env -i PATH="$PATH" HOME="$HOME" \
     TM_LISTEN="127.0.0.1:$port" \
@@ -88,10 +111,64 @@ start_app() {
     TM_DATA_DIR="$DIR/app-$i" \
     TM_LOG_FORMAT=json TM_LOG="${TM_LOG:-info}" \
     TM_DRAIN_SECONDS="${TM_DRAIN_SECONDS:-10}" \
-    LEPTOS_SITE_ROOT="$ROOT/target/site" \
-    ${TM_APP_WRAP:-} "$BIN" serve
-  wait_for "instance $i (127.0.0.1:$port)" 60 \
-    curl -fsS "http://127.0.0.1:$port/api/v1/health/ready"
+    LEPTOS_SITE_ROOT="$site" \
+    "${shipped[@]}" \
+    ${TM_APP_WRAP:-} "$bin" serve
+  # Ready within TM_READY_SECONDS, or fail: at once if the process exits.
+  local deadline=$(( $(date +%s) + ${TM_READY_SECONDS:-60} ))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/health/ready" 2>/dev/null; do
+    alive "app-$i" || die "instance $i exited before it was ready (log: $DIR/logs/app-$i.log)"
+    [ "$(date +%s)" -lt "$deadline" ] || die "instance $i was not ready within ${TM_READY_SECONDS:-60}s (log: $DIR/logs/app-$i.log)"
+    sleep 0.1
+  done
+}
+
+# write_nginx INDEX...: nginx's configuration serving exactly these instances.
+write_nginx() {
+  local upstreams="" pinned="" routes=""
+  for i in "$@"; do
+    upstreams+="        server 127.0.0.1:$(app_port "$i") max_fails=1 fail_timeout=5s;"$'\n'
+    pinned+="    upstream app_$i { server 127.0.0.1:$(app_port "$i"); keepalive 16; }"$'\n'
+    routes+="        \"$i\" app_$i;"$'\n'
+  done
+  UPSTREAMS="$upstreams" PINNED="$pinned" ROUTES="$routes" python3 - "$ROOT/deploy/nginx/topology.conf.template" \
+    "$DIR/nginx/conf/nginx.conf" "$DIR" "$HTTP_PORT" "$HTTPS_PORT" <<'PY'
+import os, sys
+src, dst, d, http, https = sys.argv[1:]
+text = open(src).read()
+for key, value in {"@DIR@": d, "@HTTP_PORT@": http, "@HTTPS_PORT@": https,
+                   "@UPSTREAMS@": os.environ["UPSTREAMS"].rstrip("\n"),
+                   "@PINNED_UPSTREAMS@": os.environ["PINNED"].rstrip("\n"),
+                   "@ROUTES@": os.environ["ROUTES"].rstrip("\n")}.items():
+    text = text.replace(key, value)
+open(dst + ".new", "w").write(text)
+PY
+  # The shared application snippet (the production edge includes the same file).
+  cp "$ROOT/deploy/nginx/app.conf" "$DIR/nginx/conf/app.conf"
+  mv "$DIR/nginx/conf/nginx.conf.new" "$DIR/nginx/conf/nginx.conf"
+  nginx -t -p "$DIR/nginx" -c conf/nginx.conf -e "$DIR/logs/nginx-error.log" >>"$DIR/logs/nginx.log" 2>&1 \
+    || die "nginx rejected its configuration (see $DIR/logs/nginx.log)"
+  printf '%s\n' "$@" > "$DIR/serving"
+}
+
+# route INDEX...: nginx serves exactly these instances from now on. A graceful reload: new
+# workers take new connections, old ones finish what they carry. Returns once the edge has
+# answered 20 times in a row from the new set only.
+route() {
+  [ $# -gt 0 ] || die "route needs at least one instance"
+  local i
+  for i in "$@"; do alive "app-$i" || die "instance $i is not running"; done
+  write_nginx "$@"
+  nginx -p "$DIR/nginx" -c conf/nginx.conf -e "$DIR/logs/nginx-error.log" -s reload \
+    >>"$DIR/logs/nginx.log" 2>&1 || die "nginx did not reload (see $DIR/logs/nginx.log)"
+  local want=" ${*/#/app-} " streak=0 deadline=$(( $(date +%s) + 15 )) who
+  while [ "$streak" -lt 20 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "the edge still answers from outside {$*} after 15 s"
+    who="$(curl -fsSk --max-time 2 -o /dev/null -D - "https://localhost:$HTTPS_PORT/api/v1/health" 2>/dev/null \
+      | tr -d '\r' | awk -F': ' 'tolower($1) == "x-taskmanager-instance" {print $2}' || true)"
+    if [[ -n "$who" && "$want" == *" $who "* ]]; then streak=$((streak + 1)); else streak=0; sleep 0.05; fi
+  done
+  say "nginx serves instance(s) $*"
 }
 
 up() {
@@ -127,34 +204,25 @@ up() {
     || die "migrations failed (see $DIR/logs/migrate.log)"
 
   for i in $(seq 1 "$INSTANCES"); do
-    say "Instance $i on 127.0.0.1:$(app_port "$i")"
-    start_app "$i"
+    say "Instance $i on 127.0.0.1:$(app_port "$i")${RELEASE:+ (release $RELEASE)}"
+    start_app "$i" "$RELEASE"
   done
+  # The release serving now (scripts/deploy_local.sh keeps current/previous from here on).
+  if [ -n "$RELEASE" ]; then echo "$RELEASE" > "$DIR/releases/current"; rm -f "$DIR/releases/previous"; fi
 
-  say "nginx on 127.0.0.1:$HTTPS_PORT (TLS, self-signed) and :$HTTP_PORT (301 to https)"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=localhost" \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" >/dev/null 2>&1
-  local upstreams="" pinned="" routes=""
-  for i in $(seq 1 "$INSTANCES"); do
-    upstreams+="        server 127.0.0.1:$(app_port "$i") max_fails=1 fail_timeout=5s;"$'\n'
-    pinned+="    upstream app_$i { server 127.0.0.1:$(app_port "$i"); keepalive 16; }"$'\n'
-    routes+="        \"$i\" app_$i;"$'\n'
-  done
-  UPSTREAMS="$upstreams" PINNED="$pinned" ROUTES="$routes" python3 - "$ROOT/deploy/nginx/topology.conf.template" \
-    "$DIR/nginx/conf/nginx.conf" "$DIR" "$HTTP_PORT" "$HTTPS_PORT" <<'PY'
-import os, sys
-src, dst, d, http, https = sys.argv[1:]
-text = open(src).read()
-for key, value in {"@DIR@": d, "@HTTP_PORT@": http, "@HTTPS_PORT@": https,
-                   "@UPSTREAMS@": os.environ["UPSTREAMS"].rstrip("\n"),
-                   "@PINNED_UPSTREAMS@": os.environ["PINNED"].rstrip("\n"),
-                   "@ROUTES@": os.environ["ROUTES"].rstrip("\n")}.items():
-    text = text.replace(key, value)
-open(dst, "w").write(text)
-PY
-  nginx -t -p "$DIR/nginx" -c conf/nginx.conf -e "$DIR/logs/nginx-error.log" >>"$DIR/logs/nginx.log" 2>&1 \
-    || die "nginx rejected its configuration (see $DIR/logs/nginx.log)"
+  say "nginx on 127.0.0.1:$HTTPS_PORT (TLS, certificate from a local CA) and :$HTTP_PORT (301 to https)"
+  # A throwaway certificate authority and a server certificate it signs (as mkcert does):
+  # clients that verify TLS trust tls/ca.pem (TOPOLOGY_CA), the others pass -k.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=Task Manager topology CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$DIR/tls/ca-key.pem" -out "$DIR/tls/ca.pem" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$DIR/tls/key.pem" -out "$DIR/tls/server.csr" >/dev/null 2>&1
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" > "$DIR/tls/server.ext"
+  openssl x509 -req -in "$DIR/tls/server.csr" -CA "$DIR/tls/ca.pem" -CAkey "$DIR/tls/ca-key.pem" \
+    -CAcreateserial -days 7 -extfile "$DIR/tls/server.ext" -out "$DIR/tls/cert.pem" >/dev/null 2>&1
+  write_nginx $(seq 1 "$INSTANCES")
   spawn nginx nginx -p "$DIR/nginx" -c conf/nginx.conf -e "$DIR/logs/nginx-error.log" -g 'daemon off;'
   wait_for "nginx" 10 curl -fsSk "https://localhost:$HTTPS_PORT/api/v1/health/ready"
 
@@ -162,7 +230,7 @@ PY
     echo "TOPOLOGY_DIR=$DIR"
     echo "TOPOLOGY_URL=https://localhost:$HTTPS_PORT"
     echo "TOPOLOGY_HTTP_URL=http://localhost:$HTTP_PORT"
-    echo "TOPOLOGY_CA=$DIR/tls/cert.pem"
+    echo "TOPOLOGY_CA=$DIR/tls/ca.pem"
     echo "TOPOLOGY_DATABASE_URL=ws://127.0.0.1:$DB_PORT"
     echo "TOPOLOGY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     echo "TOPOLOGY_INSTANCES=$INSTANCES"
@@ -175,7 +243,7 @@ PY
   cat <<EOF
 
 Topology up (logs in $DIR/logs):
-  app (nginx, TLS)   https://localhost:$HTTPS_PORT   (self-signed: $DIR/tls/cert.pem)
+  app (nginx, TLS)   https://localhost:$HTTPS_PORT   (certificate authority: $DIR/tls/ca.pem)
   http               http://localhost:$HTTP_PORT  -> 301 to https
   SurrealDB server   ws://127.0.0.1:$DB_PORT  (root / $DIR/db-password, data in $DIR/surreal)
   Redis              redis://127.0.0.1:$REDIS_PORT
@@ -238,11 +306,26 @@ case "$cmd" in
   start)
     load_env; [ -n "$ARG" ] || die "which instance?"
     alive "app-$ARG" && die "instance $ARG is running"
-    say "Starting instance $ARG"; start_app "$ARG" ;;
+    say "Starting instance $ARG${RELEASE:+ (release $RELEASE)}"; start_app "$ARG" "$RELEASE" ;;
+  release)
+    [ -n "$ARG" ] || die "which release name?"
+    [[ "$ARG" =~ ^[A-Za-z0-9._-]+$ ]] || die "a release name is letters, digits, . _ -"
+    [ -x "$BIN" ] || die "no release build at $BIN"
+    rm -rf "$DIR/releases/$ARG.tmp" && mkdir -p "$DIR/releases/$ARG.tmp"
+    # Hard links when possible: cargo replaces its outputs rather than rewriting them.
+    cp -l "$BIN" "$DIR/releases/$ARG.tmp/taskmanager" 2>/dev/null || cp "$BIN" "$DIR/releases/$ARG.tmp/taskmanager"
+    # The bundles' content hashes, read from beside the binary (cargo-leptos hash-files).
+    if [ -f "$(dirname "$BIN")/hash.txt" ]; then cp "$(dirname "$BIN")/hash.txt" "$DIR/releases/$ARG.tmp/hash.txt"; fi
+    cp -rl "$ROOT/target/site" "$DIR/releases/$ARG.tmp/site" 2>/dev/null || cp -r "$ROOT/target/site" "$DIR/releases/$ARG.tmp/site"
+    printf '%s\n' "${ARGS[@]:1}" | grep -E '^[A-Z_][A-Z0-9_]*=' > "$DIR/releases/$ARG.tmp/env" || true
+    rm -rf "$DIR/releases/$ARG" && mv "$DIR/releases/$ARG.tmp" "$DIR/releases/$ARG"
+    say "release $ARG: $("$BIN" --version)$( [ -s "$DIR/releases/$ARG/env" ] && printf ', shipping %s' "$(tr '\n' ' ' < "$DIR/releases/$ARG/env")")" ;;
+  route) load_env; route "${ARGS[@]}" ;;
+  serving) load_env; cat "$DIR/serving" ;;
   redis-restart)
     load_env; say "Restarting Redis (its contents are lost)"
     stop_pid redis KILL 5
     spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
     wait_for "Redis" 10 redis-cli -p "$REDIS_PORT" ping ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -5,6 +5,7 @@
 //! Model types come from `domain`, re-exported as [`model`].
 
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod components;
 pub mod live;

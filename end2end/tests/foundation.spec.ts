@@ -79,8 +79,13 @@ test.describe("health endpoints", () => {
     const favicon = await request.get("/favicon.svg");
     expect(favicon.status()).toBe(200);
     expect(favicon.headers()["content-type"]).toContain("image/svg+xml");
-    const wasm = await request.get("/pkg/taskmanager.wasm");
+    // The bundle's name carries its content hash (cargo-leptos hash-files): read it off the page.
+    const page = await (await request.get("/")).text();
+    const name = page.match(/\/pkg\/taskmanager[^"']*\.wasm/)?.[0];
+    expect(name, "the page names its wasm bundle").toBeTruthy();
+    const wasm = await request.get(name!);
     expect(wasm.status()).toBe(200);
     expect(wasm.headers()["content-type"]).toContain("application/wasm");
+    expect(wasm.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
   });
 });

@@ -611,10 +611,11 @@ fn hostname() -> String {
 pub fn help_text() -> String {
     let mut out = String::from(
         "taskmanager — real-time team task manager\n\n\
-         USAGE:\n    taskmanager [serve|migrate] [--config FILE]\n    taskmanager jobs [status|dead|retry ID|discard ID] [--config FILE]\n    taskmanager openapi\n    taskmanager --help | --version\n\n\
+         USAGE:\n    taskmanager [serve|migrate] [--config FILE]\n    taskmanager jobs [status|dead|retry ID|discard ID] [--config FILE]\n    taskmanager openapi\n    taskmanager healthcheck\n    taskmanager --help | --version\n\n\
          COMMANDS:\n    serve      run the server (default)\n    migrate    apply database migrations and exit\n    \
          jobs       the background job queue: counts by kind and state, dead letters (with their last\n               error), retry or discard one\n    \
-         openapi    print the OpenAPI 3.1 document of the REST API (JSON) and exit\n\n\
+         openapi    print the OpenAPI 3.1 document of the REST API (JSON) and exit\n    \
+         healthcheck  exit 0 if the server on TM_LISTEN's port is ready, else 1 (for HEALTHCHECK)\n\n\
          SETTINGS (environment variables; a --config TOML file may set them too, the environment wins):\n",
     );
     for s in SETTINGS {

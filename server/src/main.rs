@@ -20,6 +20,8 @@ enum Command {
     OpenApi,
     /// Inspect the background job queue; retry or discard dead letters.
     Jobs(Vec<String>),
+    /// Ask this host's server whether it is ready (a container's `HEALTHCHECK`).
+    Healthcheck,
     Help,
     Version,
 }
@@ -36,6 +38,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Command, Option<Pat
             "serve" if command.is_none() => command = Some(Command::Serve),
             "migrate" if command.is_none() => command = Some(Command::Migrate),
             "openapi" if command.is_none() => command = Some(Command::OpenApi),
+            "healthcheck" if command.is_none() => command = Some(Command::Healthcheck),
             "jobs" if command.is_none() => command = Some(Command::Jobs(Vec::new())),
             word if matches!(command, Some(Command::Jobs(_))) => {
                 if let Some(Command::Jobs(words)) = command.as_mut() {
@@ -73,7 +76,7 @@ fn main() -> ExitCode {
             println!("{}", server::http::openapi::document_json());
             return ExitCode::SUCCESS;
         }
-        Command::Serve | Command::Migrate | Command::Jobs(_) => {}
+        Command::Serve | Command::Migrate | Command::Jobs(_) | Command::Healthcheck => {}
     }
 
     let settings = match Settings::from_env(config_file.as_deref()) {
@@ -83,6 +86,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if matches!(command, Command::Healthcheck) {
+        return healthcheck(settings.listen);
+    }
     // An operator's command prints its answer on stdout: only warnings and errors log there.
     let filter = match command {
         Command::Jobs(_) => "warn",
@@ -112,6 +118,54 @@ fn main() -> ExitCode {
         Err(e) => {
             tracing::error!(error = %e, "exiting after a fatal error");
             eprintln!("taskmanager: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `taskmanager healthcheck`: `GET /api/v1/health/ready` on the port this host's server listens
+/// on (`TM_LISTEN`; a wildcard address is asked on loopback). Exit 0 when it answers 200, 1
+/// otherwise, with the reason on stderr. Plain std networking and no async runtime: the image's
+/// `HEALTHCHECK` needs no curl, and a probe every few seconds costs next to nothing.
+fn healthcheck(listen: std::net::SocketAddr) -> ExitCode {
+    use std::io::{Read, Write};
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+    let ip = match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let addr = SocketAddr::new(ip, listen.port());
+    let timeout = std::time::Duration::from_secs(3);
+    let ask = || -> std::io::Result<String> {
+        let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
+        stream.set_read_timeout(Some(timeout))?;
+        stream.set_write_timeout(Some(timeout))?;
+        stream.write_all(
+            b"GET /api/v1/health/ready HTTP/1.1\r\nHost: localhost\r\nUser-Agent: taskmanager-healthcheck\r\nConnection: close\r\n\r\n",
+        )?;
+        let mut head = [0u8; 64];
+        let mut len = 0;
+        while len < 12 {
+            let n = stream.read(&mut head[len..])?;
+            if n == 0 {
+                break;
+            }
+            len += n;
+        }
+        Ok(String::from_utf8_lossy(&head[..len]).into_owned())
+    };
+    match ask() {
+        Ok(head) if head.starts_with("HTTP/1.1 200") => ExitCode::SUCCESS,
+        Ok(head) => {
+            let status = head.lines().next().unwrap_or_default();
+            eprintln!(
+                "taskmanager healthcheck: http://{addr}/api/v1/health/ready answered {status:?}"
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("taskmanager healthcheck: http://{addr}/api/v1/health/ready: {e}");
             ExitCode::FAILURE
         }
     }

@@ -78,6 +78,7 @@ impl Application {
             .output_name(OUTPUT_NAME)
             .site_root(settings.site_root.as_str())
             .site_pkg_dir(settings.site_pkg_dir.as_str())
+            .hash_files(app::assets::hash_file().is_some())
             .env(if settings.leptos_prod {
                 Env::PROD
             } else {

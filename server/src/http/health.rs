@@ -1,7 +1,7 @@
 //! Liveness, readiness and the Prometheus endpoint.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use domain::{Liveness, Readiness};
@@ -15,14 +15,32 @@ use crate::lifecycle::InFlight;
     path = "/health",
     operation_id = "health",
     tag = "service",
-    responses((status = 200, description = "Alive.", body = Liveness))
+    responses((status = 200, description = "Alive.", body = Liveness, headers(
+        ("x-taskmanager-revision" = String, description = "The commit the answering binary was built from."),
+        ("x-taskmanager-instance" = String, description = "The instance that answered."),
+    )))
 )]
-pub async fn live(State(services): State<Services>) -> Json<Liveness> {
-    Json(Liveness {
-        status: "ok".to_owned(),
-        version: services.version().to_owned(),
-    })
+pub async fn live(State(services): State<Services>) -> impl IntoResponse {
+    // Deploys check which build and which instance answered (the verification loop, the
+    // topology's switch): headers, so the body stays the contract's.
+    let instance = HeaderValue::from_str(services.instance_id())
+        .unwrap_or_else(|_| HeaderValue::from_static("unknown"));
+    (
+        [
+            (REVISION, HeaderValue::from_static(crate::startup::GIT_SHA)),
+            (INSTANCE, instance),
+        ],
+        Json(Liveness {
+            status: "ok".to_owned(),
+            version: services.version().to_owned(),
+        }),
+    )
 }
+
+/// The commit the answering binary was built from.
+pub const REVISION: HeaderName = HeaderName::from_static("x-taskmanager-revision");
+/// The instance that answered (`TM_INSTANCE_ID`; on fly.io the machine id).
+pub const INSTANCE: HeaderName = HeaderName::from_static("x-taskmanager-instance");
 
 /// Readiness: the database answers, Redis (when configured) answers, and the instance is not draining.
 ///

@@ -30,6 +30,7 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Level;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router {
             .route("/api", any(error::api_not_found))
             .route("/api/", any(error::api_not_found))
             .route("/metrics", get(health::metrics))
+            .nest_service("/pkg", bundles(&leptos_options))
             .leptos_routes_with_context(&state, routes, context.clone(), {
                 let options = leptos_options.clone();
                 move || app::shell(options.clone())
@@ -265,6 +267,33 @@ async fn page_csp(mut request: Request<Body>, next: middleware::Next) -> axum::r
                 .headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, value);
         }
+    }
+    response
+}
+
+/// `/pkg/*`: the wasm, js and css bundles. Served precompressed when the build left `.br`/`.gz`
+/// beside them (brotli at its best level once, instead of a fast level on every request), and
+/// cached by name: a content-hashed name is immutable for a year; any other (a development
+/// build) is revalidated on every use.
+fn bundles(options: &leptos::config::LeptosOptions) -> Router {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(middleware::from_fn(bundle_cache_control))
+}
+
+async fn bundle_cache_control(request: Request, next: axum::middleware::Next) -> Response {
+    let hashed = app::assets::is_hashed_bundle(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == axum::http::StatusCode::NOT_MODIFIED {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if hashed {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            }),
+        );
     }
     response
 }

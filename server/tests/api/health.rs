@@ -7,6 +7,12 @@ async fn liveness_answers_with_the_version() {
     let app = spawn_app().await;
     let res = app.get("/api/v1/health").await;
     assert_eq!(res.status(), 200);
+    // Deploys read which build and which instance answered from headers; the body is the
+    // contract's.
+    let revision = res.headers()["x-taskmanager-revision"].to_str().unwrap();
+    assert!(!revision.is_empty());
+    let instance = res.headers()["x-taskmanager-instance"].to_str().unwrap();
+    assert!(!instance.is_empty());
     let body: Value = crate::helpers::json(res).await;
     assert_eq!(
         body,
