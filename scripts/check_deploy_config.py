@@ -62,7 +62,7 @@ fly.toml (TOML 1.0 via tomllib):
   fly.check             an [[http_service.checks]] GETs /api/v1/health/ready
   fly.kill_signal       kill_signal = "SIGTERM"
   fly.kill_timeout      kill_timeout >= TM_DRAIN_SECONDS + 5 s, and <= 300 s (fly's maximum)
-  fly.metrics           [metrics] on the internal port, path /metrics
+  fly.metrics           [metrics] on TM_METRICS_LISTEN's port (never the public internal_port), path /metrics
   fly.mounts            no [mounts]: the database is external
   fly.min_machines      http_service.min_machines_running >= 2
   fly.internal_port     internal_port equals TM_LISTEN's port, and TM_LISTEN listens on 0.0.0.0
@@ -837,10 +837,16 @@ def check_fly(root: Path, problems: Problems) -> dict:
     port = http.get("internal_port")
     if not listen.startswith("0.0.0.0:") or listen.rsplit(":", 1)[-1] != str(port):
         problems.add("fly.internal_port", f"fly.toml: internal_port {port} does not match TM_LISTEN {listen!r} (0.0.0.0:<port>)")
+    # fly's proxy fronts internal_port for everyone: /metrics must be on its own listener
+    # (TM_METRICS_LISTEN), which [metrics] scrapes and no service exposes.
     metrics = fly.get("metrics")
     metrics = metrics if isinstance(metrics, list) else [metrics or {}]
-    if not any(m.get("path") == "/metrics" and m.get("port") == port for m in metrics):
-        problems.add("fly.metrics", f"fly.toml: [metrics] is not port {port}, path /metrics")
+    metrics_listen = str(env.get("TM_METRICS_LISTEN", ""))
+    metrics_port = metrics_listen.rsplit(":", 1)[-1] if ":" in metrics_listen else ""
+    if (not metrics_port or metrics_port == str(port)
+            or not any(m.get("path") == "/metrics" and str(m.get("port")) == metrics_port for m in metrics)):
+        problems.add("fly.metrics", f"fly.toml: [metrics] is not on TM_METRICS_LISTEN's own port "
+                     f"({metrics_listen!r}, not internal_port {port}) with path /metrics")
     if fly.get("mounts"):
         problems.add("fly.mounts", "fly.toml: [mounts] present; the app is stateless (the database is external)")
     if not isinstance(http.get("min_machines_running"), int) or http["min_machines_running"] < 2:
@@ -967,6 +973,8 @@ MUTATIONS: list[tuple[str, str, str | None, str | None]] = [
     ("fly.kill_timeout", "fly.toml", "kill_timeout = 20", "kill_timeout = 12"),
     ("fly.kill_timeout", "fly.toml", "kill_timeout = 20", 'kill_timeout = "10m"'),
     ("fly.metrics", "fly.toml", 'path = "/metrics"', 'path = "/prometheus"'),
+    ("fly.metrics", "fly.toml", "[metrics]\n  port = 9091", "[metrics]\n  port = 8080"),
+    ("fly.metrics", "fly.toml", '  TM_METRICS_LISTEN = "0.0.0.0:9091"\n', ""),
     ("fly.mounts", "fly.toml", "[[vm]]", '[mounts]\n  source = "data"\n  destination = "/data"\n\n[[vm]]'),
     ("fly.min_machines", "fly.toml", "min_machines_running = 2", "min_machines_running = 1"),
     ("fly.internal_port", "fly.toml", "internal_port = 8080", "internal_port = 3000"),

@@ -93,7 +93,9 @@ timed "topology: 2 instances, live board, live metrics" bash -c '
   bash scripts/check_logs_for_secrets.sh "$dir" "a fine password"
   # The production edge config (deploy/nginx/nginx.conf) rendered with local paths, in front
   # of instance 1.
-  bash scripts/check_edge.sh "$TOPOLOGY_APP_1_URL"'
+  bash scripts/check_edge.sh "$TOPOLOGY_APP_1_URL"
+  # The k6 smoke test of the pipeline, run here by the Rust load client through the edge.
+  bash scripts/smoke_local.sh "$TOPOLOGY_URL" "$TOPOLOGY_CA"'
 # Releases under continuous load (reads, writes, websockets through nginx): blue-green, a
 # deploy whose instances never turn ready, a rollback, a rolling update. Any failed request,
 # lost or repeated event fails it; it prints requests, failures and p99 during each switch.

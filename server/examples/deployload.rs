@@ -10,6 +10,10 @@
 //!   A socket that closes (1012 when its instance drains) reconnects after a jittered pause and
 //!   resumes with `since_version`, as the browser client does.
 //!
+//! `--duration S --max-p95-ms N` makes it the smoke test the pipeline runs with k6
+//! (deploy/k6/smoke.js: 10 virtual users for 30 s): it stops by itself and fails over the
+//! thresholds.
+//!
 //! SIGUSR1 opens or closes a "window" (the deploy script marks the switch with it): requests that
 //! start inside it are also reported on their own. On stop it waits until every socket has the
 //! workspace's final version, then prints the figures and one verdict line the scripts read:
@@ -33,6 +37,11 @@ struct Args {
     sockets: usize,
     /// Requests per second per reader or writer (the API allows 10 per client).
     rate: f64,
+    /// Stop by itself after this long (the smoke test), instead of on a signal.
+    duration: Option<Duration>,
+    /// Thresholds (the smoke test's, as deploy/k6/smoke.js has them): p95 and p99 latency.
+    max_p95_ms: Option<f64>,
+    max_p99_ms: Option<f64>,
 }
 
 fn args() -> Args {
@@ -43,6 +52,9 @@ fn args() -> Args {
         writers: 3,
         sockets: 20,
         rate: 6.0,
+        duration: None,
+        max_p95_ms: None,
+        max_p99_ms: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -54,6 +66,13 @@ fn args() -> Args {
             "--writers" => a.writers = v.parse().expect("--writers N"),
             "--sockets" => a.sockets = v.parse().expect("--sockets N"),
             "--rate" => a.rate = v.parse().expect("--rate N"),
+            "--duration" => {
+                a.duration = Some(Duration::from_secs_f64(
+                    v.parse().expect("--duration SECONDS"),
+                ))
+            }
+            "--max-p95-ms" => a.max_p95_ms = Some(v.parse().expect("--max-p95-ms N")),
+            "--max-p99-ms" => a.max_p99_ms = Some(v.parse().expect("--max-p99-ms N")),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -505,7 +524,14 @@ async fn main() -> std::process::ExitCode {
         )));
     }
     let began = Instant::now();
-    println!("deployload: running ({} readers, {} writers at {}/s each, {} websockets) until SIGINT/SIGTERM", a.readers, a.writers, a.rate, a.sockets);
+    println!(
+        "deployload: running ({} readers, {} writers at {}/s each, {} websockets) {}",
+        a.readers,
+        a.writers,
+        a.rate,
+        a.sockets,
+        a.duration.map_or("until SIGINT/SIGTERM".to_owned(), |d| format!("for {} s", d.as_secs()))
+    );
 
     let mut usr1 = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1())
         .expect("SIGUSR1");
@@ -513,8 +539,11 @@ async fn main() -> std::process::ExitCode {
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM");
     let mut int =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).expect("SIGINT");
+    let deadline = tokio::time::sleep(a.duration.unwrap_or(Duration::from_secs(86_400)));
+    tokio::pin!(deadline);
     loop {
         tokio::select! {
+            _ = &mut deadline => break,
             _ = usr1.recv() => {
                 let open = !shared.window.load(Ordering::Relaxed);
                 shared.window.store(open, Ordering::Relaxed);
@@ -577,8 +606,9 @@ async fn main() -> std::process::ExitCode {
     let requests = stats.all.len();
     let window_requests = stats.window.len();
     let window_failures = stats.window_failures;
-    let (p50, p99, max) = (
+    let (p50, p95, p99, max) = (
         pct(&mut stats.all, 50.0),
+        pct(&mut stats.all, 95.0),
         pct(&mut stats.all, 99.0),
         pct(&mut stats.all, 100.0),
     );
@@ -587,7 +617,7 @@ async fn main() -> std::process::ExitCode {
         pct(&mut stats.window, 99.0),
         pct(&mut stats.window, 100.0),
     );
-    println!("deployload: {requests} requests in {ran:.1} s ({:.0}/s), failed {failures}; latency ms p50 {p50:.1} p99 {p99:.1} max {max:.1}", requests as f64 / ran);
+    println!("deployload: {requests} requests in {ran:.1} s ({:.0}/s), failed {failures}; latency ms p50 {p50:.1} p95 {p95:.1} p99 {p99:.1} max {max:.1}", requests as f64 / ran);
     println!("deployload: during the switch window: {window_requests} requests, failed {window_failures}; latency ms p50 {wp50:.1} p99 {wp99:.1} max {wmax:.1}");
     let (events, gaps, dups, resyncs) = (
         shared.events.load(Ordering::Relaxed),
@@ -617,6 +647,12 @@ async fn main() -> std::process::ExitCode {
             "{} sockets short of the final version",
             a.sockets - reached
         ));
+    }
+    if let Some(limit) = a.max_p95_ms.filter(|l| p95 > *l) {
+        problems.push(format!("p95 {p95:.1} ms over {limit} ms"));
+    }
+    if let Some(limit) = a.max_p99_ms.filter(|l| p99 > *l) {
+        problems.push(format!("p99 {p99:.1} ms over {limit} ms"));
     }
     if requests == 0 {
         problems.push("no requests".into());

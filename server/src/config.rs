@@ -37,6 +37,9 @@ pub struct Settings {
     pub hash_concurrency: usize,
     /// A header set by the trusted proxy in front (`x-real-ip`, `fly-client-ip`) naming the client.
     pub client_ip_header: Option<String>,
+    /// A separate listener serving only `/metrics` (`TM_METRICS_LISTEN`); then `TM_LISTEN`
+    /// does not serve it. For platforms whose public proxy fronts the app's port (fly.io).
+    pub metrics_listen: Option<SocketAddr>,
     /// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT`).
     pub site_root: String,
     /// The folder of wasm/js/css inside the site root (`LEPTOS_SITE_PKG_DIR`).
@@ -61,6 +64,7 @@ pub struct SettingDoc {
 
 pub const SETTINGS: &[SettingDoc] = &[
     SettingDoc { name: "TM_LISTEN", default: "127.0.0.1:3000", help: "host:port to listen on (port 0 picks a free port)" },
+    SettingDoc { name: "TM_METRICS_LISTEN", default: "(none: /metrics on TM_LISTEN)", help: "host:port of a separate listener that serves only /metrics; TM_LISTEN then answers 404 there (fly.io: keeps metrics off the public port)" },
     SettingDoc { name: "TM_PUBLIC_URL", default: "http://<TM_LISTEN>", help: "the URL users reach the app at; https turns on Secure cookies and requires TM_SECRET_KEY" },
     SettingDoc { name: "TM_DATA_DIR", default: "./data", help: "directory for the embedded database, the development secret key and the mail outbox" },
     SettingDoc { name: "TM_DATABASE_URL", default: "surrealkv://<TM_DATA_DIR>/db", help: "surrealkv://<dir> (embedded, kept), mem:// (tests), or ws://host:port (a SurrealDB server)" },
@@ -397,6 +401,19 @@ impl Settings {
                 .map(|h| Some(h.as_str().to_owned()))
                 .map_err(|_| "not a header name".into())
         })?;
+        let metrics_listen = raw.parse("TM_METRICS_LISTEN", None, |v| {
+            v.parse::<SocketAddr>()
+                .map(Some)
+                .map_err(|_| "expected host:port with a numeric IP, e.g. 0.0.0.0:9091".into())
+        })?;
+        if let Some(m) = metrics_listen.filter(|m| m.port() != 0 && *m == listen) {
+            return Err(ConfigError::Invalid {
+                name: "TM_METRICS_LISTEN".into(),
+                value: m.to_string(),
+                origin: "settings".into(),
+                why: "must differ from TM_LISTEN".into(),
+            });
+        }
         let site_root = raw.parse("LEPTOS_SITE_ROOT", "target/site".to_owned(), |v| {
             Ok(v.to_owned())
         })?;
@@ -468,6 +485,7 @@ impl Settings {
             previous_secret_key,
             hash_concurrency,
             client_ip_header,
+            metrics_listen,
             site_root,
             site_pkg_dir,
             leptos_prod,

@@ -37,6 +37,8 @@ pub enum StartupError {
 /// A bound, ready-to-serve application.
 pub struct Application {
     listener: TcpListener,
+    /// `TM_METRICS_LISTEN`: a listener serving only `/metrics`.
+    metrics_listener: Option<TcpListener>,
     state: AppState,
     addr: SocketAddr,
     migrations: MigrationReport,
@@ -63,6 +65,15 @@ impl Application {
             addr: settings.listen,
             source,
         })?;
+
+        let metrics_listener = match settings.metrics_listen {
+            Some(at) => Some(
+                TcpListener::bind(at)
+                    .await
+                    .map_err(|source| StartupError::Bind { addr: at, source })?,
+            ),
+            None => None,
+        };
 
         if !settings.public_url_explicit {
             settings.public_url = format!("http://{addr}");
@@ -95,6 +106,7 @@ impl Application {
         };
         Ok(Self {
             listener,
+            metrics_listener,
             state,
             addr,
             migrations,
@@ -103,6 +115,13 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where `/metrics` is served when `TM_METRICS_LISTEN` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     pub fn migrations(&self) -> &MigrationReport {
@@ -122,10 +141,20 @@ impl Application {
     ) -> std::io::Result<()> {
         let Self {
             listener,
+            metrics_listener,
             state,
             addr,
             ..
         } = self;
+        // Scrapes keep working through the drain; the task ends with the process.
+        let metrics_server = metrics_listener.map(|listener| {
+            let router = crate::http::metrics_router(state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "the metrics listener failed");
+                }
+            })
+        });
         let drain = Duration::from_secs(state.settings.drain_seconds);
         let services = state.services.clone();
         let in_flight = state.in_flight.clone();
@@ -184,6 +213,9 @@ impl Application {
         match tokio::time::timeout_at(grace, &mut server).await {
             Ok(result) => result.map_err(std::io::Error::other)??,
             Err(_) => tracing::warn!("connections still open at the deadline; closing them"),
+        }
+        if let Some(task) = metrics_server {
+            task.abort();
         }
         tracing::info!("stopped");
         Ok(())

@@ -119,7 +119,12 @@ pub fn router(state: AppState) -> Router {
             .route("/api/{*rest}", any(error::api_not_found))
             .route("/api", any(error::api_not_found))
             .route("/api/", any(error::api_not_found))
-            .route("/metrics", get(health::metrics))
+            // With TM_METRICS_LISTEN, /metrics lives on its own listener only.
+            .merge(if state.settings.metrics_listen.is_none() {
+                Router::new().route("/metrics", get(health::metrics))
+            } else {
+                Router::new()
+            })
             .nest_service("/pkg", bundles(&leptos_options))
             .leptos_routes_with_context(&state, routes, context.clone(), {
                 let options = leptos_options.clone();
@@ -269,6 +274,13 @@ async fn page_csp(mut request: Request<Body>, next: middleware::Next) -> axum::r
         }
     }
     response
+}
+
+/// The router of the `TM_METRICS_LISTEN` listener: `/metrics` and nothing else.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(health::metrics))
+        .with_state(state)
 }
 
 /// `/pkg/*`: the wasm, js and css bundles. Served precompressed when the build left `.br`/`.gz`

@@ -132,3 +132,27 @@ async fn metrics_count_requests_by_route_template_and_time_the_database() {
         "git_sha {sha:?}\n{text}"
     );
 }
+
+#[tokio::test]
+async fn metrics_can_live_on_their_own_listener() {
+    // A free port for the metrics listener.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app =
+        crate::helpers::spawn_app_with(&[("TM_METRICS_LISTEN", format!("127.0.0.1:{port}"))]).await;
+    // Not on the public port...
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    // ...but on its own, through a drain too.
+    let res = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("taskmanager_http_requests_total"));
+}
