@@ -530,7 +530,11 @@ async fn main() -> std::process::ExitCode {
         a.writers,
         a.rate,
         a.sockets,
-        a.duration.map_or("until SIGINT/SIGTERM".to_owned(), |d| format!("for {} s", d.as_secs()))
+        a.duration
+            .map_or("until SIGINT/SIGTERM".to_owned(), |d| format!(
+                "for {} s",
+                d.as_secs()
+            ))
     );
 
     let mut usr1 = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1())
