@@ -31,12 +31,14 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}"
 }
 
-# The build cache lives outside the clone; target/ in the clone is a link to it.
+# The build cache lives outside the clone; target/ in the clone is a link to it (to
+# CARGO_TARGET_DIR when that is set: the scripts read the build's outputs under target/).
 link_target_dir() {
-  if [ -z "${CARGO_TARGET_DIR:-}" ] && [ ! -e "$ROOT/target" ]; then
-    mkdir -p "$CACHE/target"
-    ln -s "$CACHE/target" "$ROOT/target"
-    step "Build cache: $ROOT/target -> $CACHE/target"
+  local dir="${CARGO_TARGET_DIR:-$CACHE/target}"
+  if [ ! -e "$ROOT/target" ]; then
+    mkdir -p "$dir"
+    ln -s "$dir" "$ROOT/target"
+    step "Build cache: $ROOT/target -> $dir"
   fi
   prune_build_cache
 }

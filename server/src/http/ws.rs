@@ -15,6 +15,7 @@
 //! and new upgrades get 503.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -135,7 +136,7 @@ struct Connection {
     out: mpsc::Sender<Message>,
     /// Followed workspaces: the version sent up to, the hub's note that we follow it, and the
     /// viewers last sent.
-    subscriptions: HashMap<String, (i64, Follow, Vec<String>)>,
+    subscriptions: HashMap<String, (i64, Follow, Arc<[String]>)>,
     /// This socket's presence entry id.
     socket_id: String,
 }
@@ -251,7 +252,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                     workspace_id,
                     version,
                     at_ms,
-                }) => match conn.subscriptions.get(&workspace_id) {
+                }) => match conn.subscriptions.get(&*workspace_id) {
                     Some((sent, _, _)) if *sent < version => {
                         let pulled = Box::pin(conn.pull(&workspace_id, Some(version))).await;
                         if let Some(at_ms) = at_ms {
@@ -384,7 +385,11 @@ impl Connection {
                 let fresh = !self.subscriptions.contains_key(&workspace_id);
                 self.subscriptions.insert(
                     workspace_id.clone(),
-                    (since_version.unwrap_or(current), follow, Vec::new()),
+                    (
+                        since_version.unwrap_or(current),
+                        follow,
+                        Arc::from(Vec::new()),
+                    ),
                 );
                 self.send_json(&json!({
                     "type": "subscribed",
@@ -397,7 +402,7 @@ impl Connection {
                         .await;
                 }
                 let viewers = self.services.presence_of(&workspace_id).await;
-                self.viewers(&workspace_id, viewers)?;
+                self.viewers(&workspace_id, viewers.into())?;
                 self.pull(&workspace_id, Some(current)).await
             }
             ClientMessage::Unsubscribe { workspace_id } => {
@@ -430,14 +435,15 @@ impl Connection {
     }
 
     /// Sends who is looking at a workspace, when it changed since the last time.
-    fn viewers(&mut self, workspace_id: &str, user_ids: Vec<String>) -> Result<(), End> {
+    fn viewers(&mut self, workspace_id: &str, user_ids: Arc<[String]>) -> Result<(), End> {
         let Some((_, _, sent)) = self.subscriptions.get_mut(workspace_id) else {
             return Ok(());
         };
-        if *sent == user_ids {
+        if **sent == *user_ids {
             return Ok(());
         }
-        sent.clone_from(&user_ids);
+        // The notice's list itself, shared by every socket that sent it.
+        *sent = user_ids.clone();
         self.send_json(&json!({
             "type": "presence",
             "workspace_id": workspace_id,
