@@ -111,6 +111,7 @@ start_app() {
     TM_DATA_DIR="$DIR/app-$i" \
     TM_LOG_FORMAT=json TM_LOG="${TM_LOG:-info}" \
     TM_DRAIN_SECONDS="${TM_DRAIN_SECONDS:-10}" \
+    MIMALLOC_PURGE_DELAY=0 \
     LEPTOS_SITE_ROOT="$site" \
     "${shipped[@]}" \
     ${TM_APP_WRAP:-} "$bin" serve
