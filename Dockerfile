@@ -5,7 +5,7 @@
 #   planner  `cargo chef prepare`: the recipe (manifests and lockfile only), so the dependency
 #            layers below are rebuilt only when dependencies change, not when our code does
 #   build    the tools of the release build (scripts/lib.sh, as on a workstation), the
-#            dependencies cooked for both builds `cargo leptos build --release` runs, then that
+#            dependencies cooked for both builds `cargo leptos build --release --split` runs, then that
 #            build itself; the outputs land in /out
 #   runtime  debian:bookworm-slim + ca-certificates + /app/taskmanager (+ hash.txt, the bundles'
 #            content hashes, read from beside the binary) + /app/site
@@ -42,12 +42,14 @@ RUN bash -c 'source scripts/lib.sh && ensure_wasm_target && ensure_cargo_leptos 
 # wasm-bindgen-cli must equal the wasm-bindgen crate of Cargo.lock.
 COPY Cargo.lock Cargo.lock
 RUN bash -c 'source scripts/lib.sh && ensure_wasm_bindgen'
-# The dependencies, cooked exactly as `cargo leptos build --release` builds them (Cargo.toml
+# The dependencies, cooked exactly as `cargo leptos build --release --split` builds them (Cargo.toml
 # [[workspace.metadata.leptos]]), so its two cargo builds find them fresh:
 #   server: -p server --bin taskmanager --no-default-features --features ssr, profile release,
 #           target/
 #   wasm:   -p frontend --no-default-features --features hydrate, wasm32-unknown-unknown,
-#           profile wasm-release, target/front (cargo-leptos's own target dir for the lib)
+#           profile wasm-release, target/front (cargo-leptos's own target dir for the lib),
+#           RUSTFLAGS=-Clink-args=--emit-relocs (what `--split` adds, so the pages can be split
+#           into lazily loaded chunks)
 # Both with LEPTOS_OUTPUT_NAME=taskmanager (exported by lib.sh, as cargo-leptos sets it; leptos
 # reads it at compile time). The patched SurrealDB SDK (vendor/, [patch.crates-io]) is a path
 # dependency outside the workspace, which the recipe does not carry: it is copied in and cooked
@@ -57,7 +59,7 @@ COPY vendor vendor
 RUN bash -c 'source scripts/lib.sh \
  && cargo chef cook --release --recipe-path recipe.json \
       -p server --bin taskmanager --no-default-features --features ssr \
- && cargo chef cook --profile wasm-release --target wasm32-unknown-unknown --target-dir target/front \
+ && RUSTFLAGS=-Clink-args=--emit-relocs cargo chef cook --profile wasm-release --target wasm32-unknown-unknown --target-dir target/front \
       --recipe-path recipe.json -p frontend --no-default-features --features hydrate'
 COPY . .
 # server/build.rs stamps the binary with GIT_SHA (the context has no .git); declared only here,

@@ -5,6 +5,9 @@ import * as path from "node:path";
 const port = Number(process.env.E2E_PORT ?? 3737);
 const root = path.resolve(__dirname, "..");
 const baseURL = `http://127.0.0.1:${port}`;
+// The binary and the site it serves; overridable to run against a frozen release snapshot.
+const bin = process.env.E2E_BIN ?? `${root}/target/release/taskmanager`;
+const site = process.env.E2E_SITE ?? path.join(root, "target", "site");
 
 const chromiumArgs = [
   "--no-sandbox",
@@ -35,7 +38,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
-    command: `${root}/target/release/taskmanager serve`,
+    command: `${bin} serve`,
     cwd: root,
     // Playwright waits until readiness answers 200 before any test runs.
     url: `${baseURL}/api/v1/health/ready`,
@@ -49,7 +52,7 @@ export default defineConfig({
       TM_DATA_DIR: path.join(root, "target", "e2e-data"),
       TM_INSTANCE_ID: "e2e",
       TM_CLIENT_IP_HEADER: "x-e2e-client",
-      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+      LEPTOS_SITE_ROOT: site,
       LEPTOS_ENV: "PROD",
       PATH: process.env.PATH ?? "",
     },

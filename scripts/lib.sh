@@ -124,7 +124,7 @@ python_with() {
 
 build_release() {
   step "Building the release (server binary + wasm bundle) with cargo leptos"
-  (cd "$ROOT" && cargo leptos build --release)
+  (cd "$ROOT" && cargo leptos build --release --split)
   precompress_site "$ROOT/target/site"
 }
 

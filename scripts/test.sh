@@ -54,7 +54,8 @@ timed "wasm build has no server crates" bash -c '
     fi
   done
   echo "ok: no surrealdb, redis, axum or argon2 in the wasm dependency tree"'
-timed "release build (cargo leptos build --release, precompressed bundles)" build_release
+timed "release build (cargo leptos build --release --split, precompressed bundles)" build_release
+timed "wasm budget: the entry bundle within 250 kB brotli" bash scripts/check_wasm_budget.sh
 # The OpenAPI document is generated from the code: the release binary prints it. docs/API.md is
 # the contract as the repository holds it (a copy of ../shared/API.md): every path it names must
 # be documented.

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Leptos application: shell, routes, pages, components and typed server functions.
 //!
 //! Compiled twice: with `ssr` into the server (where server functions run and call the service

@@ -4,5 +4,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // The lazy variant: routes are split into wasm chunks (`cargo leptos build --split`), and the
+    // page's own chunk is fetched before its part of the DOM hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

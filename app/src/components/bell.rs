@@ -5,6 +5,7 @@
 //! when the tab comes back into view, and when the bell opens.
 
 use domain::notification::NotificationView;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -118,7 +119,7 @@ pub fn NotificationBell() -> impl IntoView {
     view! {
         <div class="bell" on:keydown=close_on_escape>
             <button id="notification-button" class="button button--ghost bell__button" type="button"
-                data-testid="bell" aria-haspopup="true" aria-controls=panel_id
+                data-testid="bell" aria-controls=panel_id
                 aria-expanded=move || open.get().to_string() aria-label=label
                 on:click=move |_| {
                     let now = !open.get_untracked();
@@ -139,8 +140,14 @@ pub fn NotificationBell() -> impl IntoView {
                 <div class="bell__head">
                     <h2>"Notifications"</h2>
                     <button class="button button--ghost button--small" type="button" data-testid="mark-all-read"
-                        disabled=move || bell.unread.get().unwrap_or(0) == 0
-                        on:click=move |_| { mark.dispatch(MarkNotificationsRead { ids: None }); }>
+                        // aria-disabled, not disabled: a disabled button drops keyboard focus
+                        // to the page the moment the last notification is read.
+                        aria-disabled=move || (bell.unread.get().unwrap_or(0) == 0).to_string()
+                        on:click=move |_| {
+                            if bell.unread.get_untracked().unwrap_or(0) > 0 {
+                                mark.dispatch(MarkNotificationsRead { ids: None });
+                            }
+                        }>
                         "Mark all read"
                     </button>
                 </div>
@@ -149,35 +156,46 @@ pub fn NotificationBell() -> impl IntoView {
                     Some(items) if items.is_empty() => view! {
                         <p class="muted bell__empty">"Nothing new. You are all caught up."</p>
                     }.into_any(),
-                    Some(items) => {
-                        let now = now_ms();
-                        view! {
-                            <ul class="bell__list" data-testid="notifications">
-                                {items.into_iter().map(|n| {
-                                    let unread = n.read_at.is_none();
-                                    let id = n.id.clone();
-                                    let headline = n.headline();
-                                    let when = ago(&n.created_at, now);
-                                    let excerpt = n.data.get("excerpt").and_then(|e| e.as_str()).map(str::to_owned);
-                                    let href = n.href().unwrap_or_else(|| "/workspaces".to_owned());
-                                    view! {
-                                        <li class="bell__item" class:bell__item--unread=unread data-kind=n.kind.clone()>
-                                            <A href=href on:click=move |_| {
-                                                open.set(false);
-                                                if unread { mark.dispatch(MarkNotificationsRead { ids: Some(vec![id.clone()]) }); }
-                                            }>
-                                                <span class="bell__headline">{headline}</span>
-                                                {excerpt.map(|e| view! { <span class="bell__excerpt">{e}</span> })}
-                                                <span class="bell__when">{when}{unread.then(|| view! { <span class="sr-only">", unread"</span> })}</span>
-                                            </A>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
+                    // The list's code is a chunk of its own, loaded the first time there is one
+                    // to show (never during hydration: the server renders no list).
+                    Some(items) => Suspend::new(async move { notification_list(items, open, mark).await }).into_any(),
                 }}
             </div>
         </div>
     }
+}
+
+/// The newest notifications as links (marking one read when followed).
+#[lazy]
+fn notification_list(
+    items: Vec<NotificationView>,
+    open: RwSignal<bool>,
+    mark: ServerAction<MarkNotificationsRead>,
+) -> AnyView {
+    let now = now_ms();
+    view! {
+        <ul class="bell__list" data-testid="notifications">
+            {items.into_iter().map(|n| {
+                let unread = n.read_at.is_none();
+                let id = n.id.clone();
+                let headline = n.headline();
+                let when = ago(&n.created_at, now);
+                let excerpt = n.data.get("excerpt").and_then(|e| e.as_str()).map(str::to_owned);
+                let href = n.href().unwrap_or_else(|| "/workspaces".to_owned());
+                view! {
+                    <li class="bell__item" class:bell__item--unread=unread data-kind=n.kind.clone()>
+                        <A href=href on:click=move |_| {
+                            open.set(false);
+                            if unread { mark.dispatch(MarkNotificationsRead { ids: Some(vec![id.clone()]) }); }
+                        }>
+                            <span class="bell__headline">{headline}</span>
+                            {excerpt.map(|e| view! { <span class="bell__excerpt">{e}</span> })}
+                            <span class="bell__when">{when}{unread.then(|| view! { <span class="sr-only">", unread"</span> })}</span>
+                        </A>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::SignOut;
 use crate::auth::use_auth;
@@ -10,11 +9,12 @@ use crate::auth::use_auth;
 pub fn TopBar() -> impl IntoView {
     let auth = use_auth();
     let sign_out = ServerAction::<SignOut>::new();
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
-            auth.refresh();
-            navigate("/", Default::default());
+            // A full load of the start page: nothing of the previous person's data stays in
+            // memory, and no page of theirs reacts to the signed-out state on the way out (the
+            // account page would redirect to sign in while the start page's chunk loads).
+            let _ = window().location().set_href("/");
         }
     });
 

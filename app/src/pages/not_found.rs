@@ -5,6 +5,7 @@ use leptos_meta::Title;
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     crate::components::set_http_status(404);
+    crate::root::mark_hydrated();
     view! {
         <Title text="Page not found"/>
         <section class="not-found" aria-labelledby="nf-title">
