@@ -521,6 +521,8 @@ function start() {
     status.syncedUntil = Date.now() + SYNCED_FOR_MS;
     clearTimeout(syncedTimer);
     syncedTimer = setTimeout(changed, SYNCED_FOR_MS + 50);
+    // Shown now, not when the timer hides it again.
+    changed();
   }
 
   window.addEventListener("online", () => {

@@ -69,6 +69,8 @@ timed "container image: hadolint, build, run to ready" bash scripts/image.sh
 timed "Rust tests (release profile, shares the build above)" cargo test --release "${SSR_PACKAGES[@]}" --features app/ssr
 rm -rf target/e2e-data   # the e2e server's data dir (its mail outbox is read by the specs)
 timed "Playwright (release build, Chromium)" bash -c 'cd end2end && CI=1 npx playwright test'
+timed "Lighthouse: installable PWA, worker and offline start URL; board performance (figures)" \
+  env LH_PERF_GATE=0 bash scripts/check_lighthouse.sh
 # The local production topology: SurrealDB server, Redis, two instances, nginx with TLS. The
 # edge's promises are checked with curl, then two browsers pinned to different instances share
 # a live board.

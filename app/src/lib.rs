@@ -10,6 +10,7 @@ pub mod assets;
 pub mod auth;
 pub mod components;
 pub mod live;
+pub mod offline;
 pub mod pages;
 mod root;
 #[cfg(feature = "ssr")]

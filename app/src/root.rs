@@ -30,6 +30,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     id="leptos"
                     href=crate::assets::stylesheet_href(&options.output_name, &options.site_pkg_dir)
                 />
+                // The installable app (public/): manifest, icons, the service worker's page
+                // side (update prompt, offline queue, sync status) and its styles.
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <link rel="stylesheet" href="/pwa.css"/>
+                <script type="module" src="/pwa.js"></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -63,7 +63,8 @@ pub async fn fetch_task_page(workspace_id: String, query: TaskQuery) -> Result<T
         .map_err(fail)
 }
 
-#[server(prefix = "/api/fn", endpoint = "add_card")]
+/// JSON in: the same body is what the offline queue stores and replays (`crate::offline`).
+#[server(prefix = "/api/fn", endpoint = "add_card", input = Json)]
 pub async fn add_card(
     workspace_id: String,
     status: String,
@@ -82,7 +83,8 @@ pub async fn add_card(
         .map_err(fail)
 }
 
-#[server(prefix = "/api/fn", endpoint = "move_card")]
+/// JSON in, like `add_card`: the offline queue replays the same body.
+#[server(prefix = "/api/fn", endpoint = "move_card", input = Json)]
 pub async fn move_card(
     task_id: String,
     status: String,

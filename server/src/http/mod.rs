@@ -8,6 +8,7 @@ pub mod error;
 pub mod health;
 mod notifications;
 pub mod openapi;
+pub mod pwa;
 mod security;
 pub mod session;
 mod tasks;
@@ -126,6 +127,10 @@ pub fn router(state: AppState) -> Router {
                 Router::new()
             })
             .nest_service("/pkg", bundles(&leptos_options))
+            .merge(pwa::router(
+                std::path::Path::new(leptos_options.site_root.as_ref()),
+                leptos_options.site_pkg_dir.as_ref(),
+            ))
             .leptos_routes_with_context(&state, routes, context.clone(), {
                 let options = leptos_options.clone();
                 move || app::shell(options.clone())

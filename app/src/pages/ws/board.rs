@@ -9,8 +9,11 @@ use leptos::prelude::*;
 
 use super::dates::{day_of, short_date};
 use super::{initials, load_error, member_name, task_href, use_ws};
-use crate::api::{add_card, board, fetch_task_page, move_card, BOARD_PAGE};
+use crate::api::{
+    add_card, board, fetch_task_page, move_card, AddCard as AddCardCall, MoveCard, BOARD_PAGE,
+};
 use crate::live::LiveEvent;
+use crate::offline;
 
 #[derive(Clone, Debug, PartialEq)]
 struct ColState {
@@ -174,6 +177,15 @@ fn focus_later(id: String) {
     let _ = id;
 }
 
+/// A column's count in words, for screen readers.
+fn card_count(n: u64) -> String {
+    if n == 1 {
+        "1 card".to_owned()
+    } else {
+        format!("{n} cards")
+    }
+}
+
 #[component]
 pub fn BoardView() -> impl IntoView {
     let ctx = use_ws();
@@ -331,14 +343,59 @@ fn Board(data: BoardData) -> impl IntoView {
         if !moved {
             return;
         }
+        // Said with the card's new place: a move within a column would otherwise repeat the
+        // last announcement, and a live region whose text does not change is not read again.
+        let (at, of) = cols
+            .with_untracked(|c| {
+                c.iter().find(|c| c.key == status).map(|col| {
+                    let at = match (&before, &after) {
+                        // The server puts it last, past any cards not loaded yet.
+                        (None, None) => col.total,
+                        _ => col
+                            .tasks
+                            .iter()
+                            .position(|t| t.id == task_id)
+                            .map_or(col.total, |i| i as u64 + 1),
+                    };
+                    (at, col.total)
+                })
+            })
+            .unwrap_or_default();
         error.set(None);
         if let Some(f) = focus.clone() {
             focus_later(f);
         }
         pending.update_value(|p| p.entry(task_id.clone()).or_default().0 += 1);
         leptos::task::spawn_local(async move {
-            let answer = move_card(task_id.clone(), status, before, after).await;
-            let failed = answer.is_err();
+            let call = MoveCard {
+                task_id: task_id.clone(),
+                status,
+                before_id: before,
+                after_id: after,
+            };
+            let answer = move_card(
+                call.task_id.clone(),
+                call.status.clone(),
+                call.before_id.clone(),
+                call.after_id.clone(),
+            )
+            .await;
+            // Offline: the move stays on the board and waits in the device's queue.
+            let queued = answer.as_ref().is_err_and(|e| {
+                offline::unreachable(e)
+                    && offline::queue(
+                        &call,
+                        format!("Move “{title}” to {column_name}"),
+                        &task_id,
+                        "move",
+                    )
+            });
+            let answer = if queued {
+                Err(None)
+            } else {
+                answer.map_err(Some)
+            };
+            let failed = matches!(answer, Err(Some(_)));
             // The last answer for this card settles it: the newest state the server gave
             // (its answers and the events held meanwhile) takes the card's place.
             let settled = pending
@@ -356,14 +413,16 @@ fn Board(data: BoardData) -> impl IntoView {
                     p.remove(&task_id).and_then(|(_, newest)| newest)
                 })
                 .flatten();
-            if let Err(e) = answer {
+            if let Err(Some(e)) = answer {
                 let _ = cols.try_set(snapshot);
                 let _ = error.try_set(Some(format!("The card could not be moved: {}", e.message)));
             }
             let _ = announce.try_set(if failed {
                 format!("{title} was not moved.")
+            } else if queued {
+                format!("Moved {title} to {column_name}, position {at} of {of}. Saved on this device until you are back online.")
             } else {
-                format!("Moved {title} to {column_name}.")
+                format!("Moved {title} to {column_name}, position {at} of {of}.")
             });
             if let Some(task) = settled {
                 // Re-rendering must not take the keyboard's place away.
@@ -414,6 +473,15 @@ fn Board(data: BoardData) -> impl IntoView {
     });
 
     let added = Callback::new(move |task: TaskView| {
+        // Our own new card is not announced by its live event (that is for others' changes).
+        let column = cols
+            .with_untracked(|c| {
+                c.iter()
+                    .find(|c| c.key == task.status)
+                    .map(|c| c.name.clone())
+            })
+            .unwrap_or_default();
+        announce.set(format!("Added {} to {column}.", task.title));
         cols.update(|c| {
             // Its live event may have arrived first.
             if c.iter()
@@ -568,7 +636,9 @@ fn Column(
                     mover.run((task_id, drop_key.clone(), None, None, None));
                 }
             }>
-            <h2 id=heading_id>{name.clone()} <span class="count" aria-label=move || format!("{} cards", counts.get().0)>{move || counts.get().0}</span>
+            // The count in words for screen readers: aria-label is not allowed on a plain span
+            // (readers would say only the number).
+            <h2 id=heading_id>{name.clone()} <span class="count"><span aria-hidden="true">{move || counts.get().0}</span><span class="sr-only">{move || card_count(counts.get().0)}</span></span>
             </h2>
             {move || (counts.get().1 == 0).then(|| view! { <p class="column__empty">{if can_edit { "No cards yet. Add one below or drop one here." } else { "No cards." }}</p> })}
             <ol class="cards">
@@ -672,11 +742,13 @@ fn Card(
                     let year = today.get_untracked().get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
                     let text = short_date(&d, year);
                     let overdue = move || !done && day_of(&d).is_some_and(|day| !today.get().is_empty() && day < today.get().as_str());
-                    view! { <span class="due" class:due--overdue=overdue title="Due date">{text}</span> }
+                    // Said in words too, not only by its colour.
+                    let in_words = overdue.clone();
+                    view! { <span class="due" class:due--overdue=overdue title="Due date">{text}{move || in_words().then(|| view! { <span class="sr-only">", overdue"</span> })}</span> }
                 })}
                 {checklist.map(|c| view! { <span class="checks" title="Checklist done">"☑ "{c}</span> })}
                 <span class="avatars">
-                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" title=name.clone() aria-label=format!("Assigned to {name}")>{ini}</span> }).collect_view()}
+                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" role="img" title=name.clone() aria-label=format!("Assigned to {name}")>{ini}</span> }).collect_view()}
                 </span>
             </div>
             {can_edit.then(|| view! {
@@ -734,12 +806,24 @@ fn AddCard(
             busy.set(true);
             let (ws, st) = (ws_id.clone(), status.clone());
             let set_title = set_title.clone();
+            let column = name.clone();
             leptos::task::spawn_local(async move {
-                match add_card(ws, st, t).await {
+                let call = AddCardCall { workspace_id: ws, status: st, title: t };
+                match add_card(call.workspace_id.clone(), call.status.clone(), call.title.clone()).await {
                     Ok(task) => {
                         set_title(String::new());
                         let _ = error.try_set(None);
                         let _ = added.try_run(task);
+                    }
+                    // Offline: kept on this device; the card appears when the queue replays it.
+                    Err(e) if offline::unreachable(&e)
+                        && offline::queue(&call, format!("Add “{}” to {column}", call.title), "", "create") =>
+                    {
+                        set_title(String::new());
+                        let _ = error.try_set(Some(format!(
+                            "You are offline: “{}” is saved on this device and added when you are back.",
+                            call.title
+                        )));
                     }
                     Err(e) => {
                         let _ = error.try_set(Some(e.message));
@@ -753,7 +837,10 @@ fn AddCard(
                 prop:value=title on:input={
                     let set_title = set_title.clone();
                     move |ev| set_title(event_target_value(&ev))
-                } prop:disabled=move || busy.get()/>
+                }
+                // Read-only while the card is added, not disabled: a disabled field drops the
+                // keyboard's focus, and the next card is typed right here.
+                readonly=move || busy.get() aria-busy=move || busy.get().then_some("true")/>
             <p class="form-error" role="alert">{move || error.get()}</p>
         </form>
     }

@@ -194,6 +194,8 @@ fn follow_live(ctx: WsCtx) {
     let live = ctx.live;
     // Client only: effects do not run on the server.
     Effect::new(move |_| crate::live::connect(live));
+    // Edits queued while offline reached the server: every view reads again.
+    crate::offline::on_replayed(move || ctx.bump());
     Effect::new(move |previous: Option<String>| {
         let id = ctx.id.get();
         if previous.is_some_and(|p| p != id) {

@@ -15,7 +15,9 @@ use super::dates::{day_of, day_to_due, day_to_start};
 use super::{load_error, member_name, use_ws};
 use crate::api::{
     fetch_task_detail, post_comment, preview_markdown, remove_attachment, remove_task, save_task,
+    SaveTask,
 };
+use crate::offline;
 
 #[component]
 pub fn TaskPanel(task_id: String) -> impl IntoView {
@@ -28,11 +30,24 @@ pub fn TaskPanel(task_id: String) -> impl IntoView {
     let navigate = use_navigate();
     let close = move || navigate(&location.pathname.get_untracked(), Default::default());
     let close_key = close.clone();
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => close_key(),
+        "Tab" => keep_tab_inside(&ev, dialog),
+        _ => {}
+    };
+    // A modal dialog takes focus when it opens (browser only: effects do not run on the
+    // server) and gives it back to its card when it closes. Escape, the ✕ link, the backdrop
+    // and Back all close it by leaving `?task=`, which disposes of this component.
+    Effect::new(move |_| focus_panel());
+    on_cleanup(move || focus_card(task_id));
 
     view! {
         <a class="panel-backdrop" href=close_href tabindex="-1" aria-hidden="true"></a>
-        <aside class="task-panel" role="dialog" aria-modal="true" aria-labelledby="task-panel-title" data-testid="task-panel"
-            on:keydown=move |ev| if ev.key() == "Escape" { close_key(); }>
+        // A div: <aside> may not take role=dialog. tabindex=-1 lets the panel itself hold
+        // focus while the task loads.
+        <div class="task-panel" role="dialog" aria-modal="true" aria-labelledby="task-panel-title" tabindex="-1" data-testid="task-panel"
+            node_ref=dialog on:keydown=on_key>
             <a class="panel-close icon-button" href=close_href aria-label="Close the task panel">"✕"</a>
             <Transition fallback=|| view! { <p class="muted">"Loading the task…"</p> }>
                 {move || detail.get().map(|r| match r {
@@ -40,8 +55,126 @@ pub fn TaskPanel(task_id: String) -> impl IntoView {
                     Err(e) => load_error(e),
                 })}
             </Transition>
-        </aside>
+        </div>
     }
+}
+
+/// Moves focus into the open panel: to the task's title, or to the panel itself while the task
+/// loads. Focus the person already put in the panel stays where it is.
+fn focus_panel() {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        let Some(panel) = doc.query_selector(".task-panel").ok().flatten() else {
+            return;
+        };
+        let working_in_it = doc
+            .active_element()
+            .is_some_and(|a| a != panel && a.closest(".task-panel").ok().flatten().is_some());
+        if working_in_it {
+            return;
+        }
+        let target = doc.get_element_by_id("task-panel-title").unwrap_or(panel);
+        if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// Gives focus back to the card the panel was opened from once the panel is gone, unless the
+/// person has already moved on to another control (a click elsewhere, say).
+fn focus_card(task_id: String) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        let lost = doc
+            .active_element()
+            .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body") || !a.is_connected());
+        if !lost {
+            return;
+        }
+        // Only the board has cards; from other views there is nothing to go back to.
+        if let Some(card) = doc
+            .get_element_by_id(&format!("card-{task_id}"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = card.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = task_id;
+}
+
+/// Keeps Tab inside the open panel (it is modal): past its last control focus wraps to the
+/// first, and Shift+Tab from the first (or from the panel itself) to the last.
+fn keep_tab_inside(ev: &leptos::ev::KeyboardEvent, dialog: NodeRef<leptos::html::Div>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(panel) = dialog.get_untracked() else {
+            return;
+        };
+        let panel: &web_sys::Element = &panel;
+        let (Some(first), Some(last)) = (tab_stop(panel, true), tab_stop(panel, false)) else {
+            return;
+        };
+        let active = document().active_element();
+        let on = |e: &web_sys::Element| active.as_ref() == Some(e);
+        let to = if ev.shift_key() {
+            (on(&first) || on(panel)).then_some(last)
+        } else {
+            on(&last).then_some(first)
+        };
+        if let Some(el) = to.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            ev.prevent_default();
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, dialog);
+}
+
+/// What Tab stops at inside the panel.
+#[cfg(feature = "hydrate")]
+const TAB_STOPS: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// The first (or last) Tab stop inside `root`, in document order, skipping what is not laid
+/// out (hidden inputs, collapsed parts), which the browser skips too. A walk rather than
+/// `querySelectorAll`, so no `NodeList` binding is needed.
+#[cfg(feature = "hydrate")]
+fn tab_stop(root: &web_sys::Element, first: bool) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    let stops = |e: &web_sys::Element| {
+        e.matches(TAB_STOPS).unwrap_or(false)
+            && e.dyn_ref::<web_sys::HtmlElement>()
+                .is_none_or(|h| h.offset_width() > 0 || h.offset_height() > 0)
+    };
+    let mut child = if first {
+        root.first_element_child()
+    } else {
+        root.last_element_child()
+    };
+    while let Some(c) = child {
+        // In document order an element comes before its descendants: first in a forward
+        // walk, last in a backward one.
+        if first && stops(&c) {
+            return Some(c);
+        }
+        if let Some(inner) = tab_stop(&c, first) {
+            return Some(inner);
+        }
+        if !first && stops(&c) {
+            return Some(c);
+        }
+        child = if first {
+            c.next_element_sibling()
+        } else {
+            c.previous_element_sibling()
+        };
+    }
+    None
 }
 
 fn recurrence_parts(r: Option<&Recurrence>) -> (&'static str, String, Vec<u8>) {
@@ -57,6 +190,8 @@ fn recurrence_parts(r: Option<&Recurrence>) -> (&'static str, String, Vec<u8>) {
 #[component]
 fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
     let ctx = use_ws();
+    // The title exists once the task has loaded: focus moves on to it from the panel.
+    Effect::new(move |_| focus_panel());
     let t = detail.task.clone();
     let can_edit = detail.workspace.role.can_edit_tasks();
     let can_comment = detail.workspace.role.can_comment();
@@ -135,12 +270,32 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
         message.set(None);
         let body = patch(v);
         leptos::task::spawn_local(async move {
-            match save_task(task_id.get_value(), body).await {
+            let call = SaveTask {
+                task_id: task_id.get_value(),
+                patch: body,
+            };
+            match save_task(call.task_id.clone(), call.patch.clone()).await {
                 Ok(task) => {
                     version.set(task.version);
                     conflict.set(false);
                     message.set(Some((true, "Saved.".into())));
                     ctx.bump();
+                }
+                // Offline: the edit waits in this device's queue (a conflict then is shown by
+                // the sync status, with the choice to apply it anyway).
+                Err(e)
+                    if offline::unreachable(&e)
+                        && offline::queue(
+                            &call,
+                            format!("Edit “{}”", call.patch.title.clone().unwrap_or_default()),
+                            &call.task_id,
+                            "edit",
+                        ) =>
+                {
+                    message.set(Some((
+                        true,
+                        "Saved on this device: it syncs when you are back online.".into(),
+                    )));
                 }
                 Err(e) if e.code == ErrorCode::VersionConflict => conflict.set(true),
                 Err(e) => {
@@ -201,7 +356,11 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
     let new_check = RwSignal::new(String::new());
 
     view! {
-        <form class="task-form" on:submit=move |ev| { ev.prevent_default(); save(version.get_untracked()); }>
+        <form class="task-form" on:submit=move |ev| {
+            ev.prevent_default();
+            // Ignored while saving: the button says so with aria-disabled (see below).
+            if !saving.get_untracked() { save(version.get_untracked()); }
+        }>
             <label class="sr-only" for="task-panel-title">"Title"</label>
             <input id="task-panel-title" class="task-form__title" type="text" required=true maxlength="200"
                 value=t.title.clone() prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) readonly=!can_edit/>
@@ -325,7 +484,9 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
             <p class=move || if message.get().is_some_and(|m| m.0) { "form-ok" } else { "form-error" } role="status">{move || message.get().map(|m| m.1)}</p>
             {can_edit.then(|| view! {
                 <div class="task-form__actions">
-                    <button type="submit" class="button button--primary" prop:disabled=move || saving.get() data-testid="save-task">{move || if saving.get() { "Saving…" } else { "Save changes" }}</button>
+                    // aria-disabled, not disabled: a disabled button drops keyboard focus to
+                    // the page while the task saves.
+                    <button type="submit" class="button button--primary" aria-disabled=move || saving.get().then_some("true") data-testid="save-task">{move || if saving.get() { "Saving…" } else { "Save changes" }}</button>
                     <button type="button" class="button button--danger" on:click=delete>"Delete task"</button>
                 </div>
             })}
@@ -411,7 +572,9 @@ fn Comments(
                     <label class="sr-only" for="new-comment">"Write a comment"</label>
                     <textarea id="new-comment" rows="3" placeholder="Write a comment (Markdown)…" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                     <p class="form-error" role="alert">{move || error.get()}</p>
-                    <button type="submit" class="button button--primary" prop:disabled=move || busy.get()>"Comment"</button>
+                    // aria-disabled, not disabled (which drops keyboard focus); the submit
+                    // handler ignores it while busy.
+                    <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>"Comment"</button>
                 </form>
             })}
         </section>

@@ -181,6 +181,10 @@ fn ExportImport(ws_id: String, can_import: bool) -> impl IntoView {
     let busy = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
     let run = move |dry_run: bool| {
+        // One check or import at a time; the buttons stay focusable meanwhile (see below).
+        if busy.get_untracked() {
+            return;
+        }
         #[cfg(feature = "hydrate")]
         {
             let Some(file) = input.get().and_then(|i| i.files()).and_then(|l| l.get(0)) else {
@@ -227,8 +231,10 @@ fn ExportImport(ws_id: String, can_import: bool) -> impl IntoView {
                 <p class="muted">"A JSON export from Task Manager, or a CSV with a header row (title required; description, status, priority, labels, assignees, due_at, start_at optional). Check first: nothing is imported unless every row is valid."</p>
                 <label class="field"><span>"File"</span><input type="file" accept=".json,.csv,application/json,text/csv" node_ref=input/></label>
                 <div class="button-row">
-                    <button type="button" class="button button--ghost" prop:disabled=move || busy.get() on:click=move |_| run(true)>"Check"</button>
-                    <button type="button" class="button button--primary" prop:disabled=move || busy.get() on:click=move |_| run(false)>"Import"</button>
+                    // aria-disabled, not disabled: a disabled button drops keyboard focus to the
+                    // page while the file is checked or imported.
+                    <button type="button" class="button button--ghost" aria-disabled=move || busy.get().then_some("true") on:click=move |_| run(true)>"Check"</button>
+                    <button type="button" class="button button--primary" aria-disabled=move || busy.get().then_some("true") on:click=move |_| run(false)>"Import"</button>
                 </div>
                 {move || report.get().map(|r| match r {
                     Ok(rep) if rep.rejected.is_empty() => view! {
