@@ -151,9 +151,8 @@ fn focused_id() -> Option<String> {
     None
 }
 
-/// Moves keyboard focus to the element with `id` once the board (or the panel's closing) has
-/// re-rendered.
-pub(super) fn focus_later(id: String) {
+/// Moves keyboard focus to the element with `id` once the board has re-rendered.
+fn focus_later(id: String) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
