@@ -7,7 +7,7 @@ use domain::task::{BoardData, TaskQuery, TaskView};
 use domain::workspace::MemberView;
 use leptos::prelude::*;
 
-use super::dates::{day_of, short_date};
+use super::dates::day_of;
 use super::{initials, load_error, member_name, task_href, use_ws};
 use crate::api::{
     add_card, board, fetch_task_page, move_card, AddCard as AddCardCall, MoveCard, BOARD_PAGE,
@@ -104,6 +104,7 @@ fn remove_task(cols: &mut [ColState], id: &str) {
 
 /// Applies one live task event; returns what to announce when someone else made it.
 fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
+    let t = text();
     if event.kind == "task.deleted" {
         let id = event.data.get("id")?.as_str()?;
         let title = cols
@@ -112,7 +113,7 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
             .find(|t| t.id == id)
             .map(|t| t.title.clone());
         remove_task(cols, id);
-        return title.map(|t| format!("deleted {t}"));
+        return title.map(|title| (t.deleted)(&title));
     }
     let task: TaskView = serde_json::from_value(event.data.clone()).ok()?;
     // Already shown at this version or a later one (our own change, answered before its
@@ -130,9 +131,9 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let what = match event.kind.as_str() {
-        "task.created" => format!("added {} to {column}", task.title),
-        "task.moved" => format!("moved {} to {column}", task.title),
-        _ => format!("changed {}", task.title),
+        "task.created" => (t.added_by)(&task.title, &column),
+        "task.moved" => (t.moved_by)(&task.title, &column),
+        _ => (t.changed_by)(&task.title),
     };
     upsert_task(cols, task, event.kind == "task.created");
     Some(what)
@@ -177,15 +178,6 @@ fn focus_later(id: String) {
     let _ = id;
 }
 
-/// A column's count in words, for screen readers.
-fn card_count(n: u64) -> String {
-    if n == 1 {
-        "1 card".to_owned()
-    } else {
-        format!("{n} cards")
-    }
-}
-
 #[component]
 pub fn BoardView() -> impl IntoView {
     let ctx = use_ws();
@@ -210,10 +202,11 @@ pub fn BoardView() -> impl IntoView {
 
 #[component]
 fn BoardSkeleton() -> impl IntoView {
+    let t = text();
     view! {
         <div class="board" aria-busy="true">
             {(0..3).map(|_| view! { <section class="column column--skeleton"><div class="skeleton"></div><div class="skeleton"></div></section> }).collect_view()}
-            <p class="sr-only">"Loading the board…"</p>
+            <p class="sr-only">{t.loading}</p>
         </div>
     }
 }
@@ -228,6 +221,7 @@ type MoveArgs = (
 
 #[component]
 fn Board(data: BoardData) -> impl IntoView {
+    let t = text();
     let ctx = use_ws();
     let can_edit = data.workspace.role.can_edit_tasks();
     let ws_id = data.workspace.id.clone();
@@ -385,7 +379,7 @@ fn Board(data: BoardData) -> impl IntoView {
                 offline::unreachable(e)
                     && offline::queue(
                         &call,
-                        format!("Move “{title}” to {column_name}"),
+                        (t.queue_move)(&title, &column_name),
                         &task_id,
                         "move",
                     )
@@ -415,14 +409,14 @@ fn Board(data: BoardData) -> impl IntoView {
                 .flatten();
             if let Err(Some(e)) = answer {
                 let _ = cols.try_set(snapshot);
-                let _ = error.try_set(Some(format!("The card could not be moved: {}", e.message)));
+                let _ = error.try_set(Some((t.move_failed)(&e.message)));
             }
             let _ = announce.try_set(if failed {
-                format!("{title} was not moved.")
+                (t.not_moved)(&title)
             } else if queued {
-                format!("Moved {title} to {column_name}, position {at} of {of}. Saved on this device until you are back online.")
+                (t.moved_offline)(&title, &column_name, at, of)
             } else {
-                format!("Moved {title} to {column_name}, position {at} of {of}.")
+                (t.moved)(&title, &column_name, at, of)
             });
             if let Some(task) = settled {
                 // Re-rendering must not take the keyboard's place away.
@@ -481,7 +475,7 @@ fn Board(data: BoardData) -> impl IntoView {
                     .map(|c| c.name.clone())
             })
             .unwrap_or_default();
-        announce.set(format!("Added {} to {column}.", task.title));
+        announce.set((t.added)(&task.title, &column));
         cols.update(|c| {
             // Its live event may have arrived first.
             if c.iter()
@@ -501,7 +495,7 @@ fn Board(data: BoardData) -> impl IntoView {
     view! {
         <p class="form-error" role="alert">{move || error.get()}</p>
         <p class="sr-only" aria-live="polite">{move || announce.get()}</p>
-        {(!can_edit).then(|| view! { <p class="muted board-note">"You can read this board; your role does not allow changing it."</p> })}
+        {(!can_edit).then(|| view! { <p class="muted board-note">{t.read_only}</p> })}
         <Viewers live=live members=members/>
         <div class="board" data-testid="board">
             // Columns are rendered once and cards are keyed: a live change re-renders only the
@@ -623,6 +617,7 @@ fn Column(
     };
     let over = RwSignal::new(false);
     let card_status = status.clone();
+    let t = text();
 
     view! {
         <section class="column" class:column--over=move || over.get() aria-labelledby=labelled_by data-testid=format!("column-{status}")
@@ -638,9 +633,9 @@ fn Column(
             }>
             // The count in words for screen readers: aria-label is not allowed on a plain span
             // (readers would say only the number).
-            <h2 id=heading_id>{name.clone()} <span class="count"><span aria-hidden="true">{move || counts.get().0}</span><span class="sr-only">{move || card_count(counts.get().0)}</span></span>
+            <h2 id=heading_id>{name.clone()} <span class="count"><span aria-hidden="true">{move || counts.get().0}</span><span class="sr-only">{move || (t.cards)(counts.get().0)}</span></span>
             </h2>
-            {move || (counts.get().1 == 0).then(|| view! { <p class="column__empty">{if can_edit { "No cards yet. Add one below or drop one here." } else { "No cards." }}</p> })}
+            {move || (counts.get().1 == 0).then(|| view! { <p class="column__empty">{if can_edit { t.empty_can_add } else { t.empty }}</p> })}
             <ol class="cards">
                 <For each=move || rows.get() key=CardRow::key children=move |row: CardRow| view! {
                     <Card card=row.card status=card_status.clone() left=left.clone() right=right.clone()
@@ -653,7 +648,7 @@ fn Column(
                 let more_key = more_key.clone();
                 has_more.then(|| view! {
                     <button type="button" class="button button--ghost button--small column__more" on:click=move |_| more.run(more_key.clone())>
-                        {format!("Show more ({} not shown)", total.saturating_sub(shown))}
+                        {(t.show_more)(total.saturating_sub(shown))}
                     </button>
                 })
             }}
@@ -678,6 +673,7 @@ fn Card(
     members: StoredValue<Vec<MemberView>>,
     today: Memo<String>,
 ) -> impl IntoView {
+    let t = text();
     let id = card.id.clone();
     let title = card.title.clone();
     let drag_id = id.clone();
@@ -736,27 +732,27 @@ fn Card(
             }>
             <a class="task-card__title" id=format!("card-{}", card.id) href=task_href(&card.id)>{title.clone()}</a>
             <div class="task-card__meta">
-                <span class=format!("prio prio--{}", card.priority.as_str())>{card.priority.as_str()}</span>
+                <span class=format!("prio prio--{}", card.priority.as_str())>{crate::i18n::priority_label(card.priority)}</span>
                 {card.labels.iter().take(3).map(|l| view! { <span class="label">{l.clone()}</span> }).collect_view()}
                 {due.map(|d| {
                     let year = today.get_untracked().get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-                    let text = short_date(&d, year);
+                    let text = crate::i18n::short_date(&d, year);
                     let overdue = move || !done && day_of(&d).is_some_and(|day| !today.get().is_empty() && day < today.get().as_str());
                     // Said in words too, not only by its colour.
                     let in_words = overdue.clone();
-                    view! { <span class="due" class:due--overdue=overdue title="Due date">{text}{move || in_words().then(|| view! { <span class="sr-only">", overdue"</span> })}</span> }
+                    view! { <span class="due" class:due--overdue=overdue title={t.due_date}>{text}{move || in_words().then(|| view! { <span class="sr-only">{t.overdue}</span> })}</span> }
                 })}
-                {checklist.map(|c| view! { <span class="checks" title="Checklist done">"☑ "{c}</span> })}
+                {checklist.map(|c| view! { <span class="checks" title={t.checklist_done}>"☑ "{c}</span> })}
                 <span class="avatars">
-                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" role="img" title=name.clone() aria-label=format!("Assigned to {name}")>{ini}</span> }).collect_view()}
+                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" role="img" title=name.clone() aria-label={(t.assigned_to)(&name)}>{ini}</span> }).collect_view()}
                 </span>
             </div>
             {can_edit.then(|| view! {
-                <div class="card-moves" role="group" aria-label=format!("Move {title}")>
-                    {left.clone().map(|(l, name)| view! { <button type="button" class="icon-button" id=format!("mv-left-{}", card.id) aria-label=format!("Move {title} to {name}") on:click=go("left", l, None, None)>"←"</button> })}
-                    {above.clone().map(|a| view! { <button type="button" class="icon-button" id=format!("mv-up-{}", card.id) aria-label=format!("Move {title} up") on:click=go("up", key.clone(), Some(a), above2.clone())>"↑"</button> })}
-                    {below.clone().map(|b| view! { <button type="button" class="icon-button" id=format!("mv-down-{}", card.id) aria-label=format!("Move {title} down") on:click=go("down", key.clone(), below2.clone(), Some(b))>"↓"</button> })}
-                    {right.clone().map(|(r, name)| view! { <button type="button" class="icon-button" id=format!("mv-right-{}", card.id) aria-label=format!("Move {title} to {name}") on:click=go("right", r, None, None)>"→"</button> })}
+                <div class="card-moves" role="group" aria-label={(t.move_group)(&title)}>
+                    {left.clone().map(|(l, name)| view! { <button type="button" class="icon-button" id=format!("mv-left-{}", card.id) aria-label={(t.move_to)(&title, &name)} on:click=go("left", l, None, None)>"←"</button> })}
+                    {above.clone().map(|a| view! { <button type="button" class="icon-button" id=format!("mv-up-{}", card.id) aria-label={(t.move_up)(&title)} on:click=go("up", key.clone(), Some(a), above2.clone())>"↑"</button> })}
+                    {below.clone().map(|b| view! { <button type="button" class="icon-button" id=format!("mv-down-{}", card.id) aria-label={(t.move_down)(&title)} on:click=go("down", key.clone(), below2.clone(), Some(b))>"↓"</button> })}
+                    {right.clone().map(|(r, name)| view! { <button type="button" class="icon-button" id=format!("mv-right-{}", card.id) aria-label={(t.move_to)(&title, &name)} on:click=go("right", r, None, None)>"→"</button> })}
                 </div>
             })}
         </li>
@@ -777,6 +773,8 @@ fn AddCard(
     // Owned copies, not this form's stored values: an answer may arrive after a live change
     // re-rendered the board and disposed of this form.
     let Drafts(drafts) = expect_context::<Drafts>();
+    // Not `t`: the submit handler's `t` is the typed title.
+    let words = text();
     let title = {
         let key = status.clone();
         move || drafts.with(|d| d.get(&key).cloned().unwrap_or_default())
@@ -817,13 +815,10 @@ fn AddCard(
                     }
                     // Offline: kept on this device; the card appears when the queue replays it.
                     Err(e) if offline::unreachable(&e)
-                        && offline::queue(&call, format!("Add “{}” to {column}", call.title), "", "create") =>
+                        && offline::queue(&call, (words.queue_add)(&call.title, &column), "", "create") =>
                     {
                         set_title(String::new());
-                        let _ = error.try_set(Some(format!(
-                            "You are offline: “{}” is saved on this device and added when you are back.",
-                            call.title
-                        )));
+                        let _ = error.try_set(Some((words.offline_added)(&call.title)));
                     }
                     Err(e) => {
                         let _ = error.try_set(Some(e.message));
@@ -832,8 +827,8 @@ fn AddCard(
                 let _ = busy.try_set(false);
             });
         }>
-            <label class="sr-only" for=input_id.clone()>{format!("New card in {name}")}</label>
-            <input id=input_id type="text" placeholder="Add a card…" maxlength="200"
+            <label class="sr-only" for=input_id.clone()>{(words.new_card_in)(&name)}</label>
+            <input id=input_id type="text" placeholder=words.placeholder maxlength="200"
                 prop:value=title on:input={
                     let set_title = set_title.clone();
                     move |ev| set_title(event_target_value(&ev))
@@ -844,6 +839,133 @@ fn AddCard(
             <p class="form-error" role="alert">{move || error.get()}</p>
         </form>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    loading: &'static str,
+    read_only: &'static str,
+    /// Someone else's change, after their name: (title) / (title, column).
+    deleted: fn(&str) -> String,
+    added_by: fn(&str, &str) -> String,
+    moved_by: fn(&str, &str) -> String,
+    changed_by: fn(&str) -> String,
+    /// Our own changes: (title, column, position, of).
+    moved: fn(&str, &str, u64, u64) -> String,
+    moved_offline: fn(&str, &str, u64, u64) -> String,
+    not_moved: fn(&str) -> String,
+    move_failed: fn(&str) -> String,
+    added: fn(&str, &str) -> String,
+    /// Offline queue labels: (title, column).
+    queue_move: fn(&str, &str) -> String,
+    queue_add: fn(&str, &str) -> String,
+    offline_added: fn(&str) -> String,
+    /// A column's count in words, for screen readers.
+    cards: fn(u64) -> String,
+    empty_can_add: &'static str,
+    empty: &'static str,
+    show_more: fn(u64) -> String,
+    due_date: &'static str,
+    overdue: &'static str,
+    checklist_done: &'static str,
+    assigned_to: fn(&str) -> String,
+    move_group: fn(&str) -> String,
+    move_to: fn(&str, &str) -> String,
+    move_up: fn(&str) -> String,
+    move_down: fn(&str) -> String,
+    new_card_in: fn(&str) -> String,
+    placeholder: &'static str,
+    also_here: fn(&str) -> String,
+}
+
+static EN: Text = Text {
+    loading: "Loading the board…",
+    read_only: "You can read this board; your role does not allow changing it.",
+    deleted: |title| format!("deleted {title}"),
+    added_by: |title, column| format!("added {title} to {column}"),
+    moved_by: |title, column| format!("moved {title} to {column}"),
+    changed_by: |title| format!("changed {title}"),
+    moved: |title, column, at, of| format!("Moved {title} to {column}, position {at} of {of}."),
+    moved_offline: |title, column, at, of| {
+        format!("Moved {title} to {column}, position {at} of {of}. Saved on this device until you are back online.")
+    },
+    not_moved: |title| format!("{title} was not moved."),
+    move_failed: |message| format!("The card could not be moved: {message}"),
+    added: |title, column| format!("Added {title} to {column}."),
+    queue_move: |title, column| format!("Move “{title}” to {column}"),
+    queue_add: |title, column| format!("Add “{title}” to {column}"),
+    offline_added: |title| {
+        format!("You are offline: “{title}” is saved on this device and added when you are back.")
+    },
+    cards: |n| {
+        if n == 1 {
+            "1 card".to_owned()
+        } else {
+            format!("{n} cards")
+        }
+    },
+    empty_can_add: "No cards yet. Add one below or drop one here.",
+    empty: "No cards.",
+    show_more: |n| format!("Show more ({n} not shown)"),
+    due_date: "Due date",
+    overdue: ", overdue",
+    checklist_done: "Checklist done",
+    assigned_to: |name| format!("Assigned to {name}"),
+    move_group: |title| format!("Move {title}"),
+    move_to: |title, column| format!("Move {title} to {column}"),
+    move_up: |title| format!("Move {title} up"),
+    move_down: |title| format!("Move {title} down"),
+    new_card_in: |column| format!("New card in {column}"),
+    placeholder: "Add a card…",
+    also_here: |names| format!("Also here: {names}"),
+};
+
+static DE: Text = Text {
+    loading: "Board wird geladen…",
+    read_only: "Du kannst dieses Board ansehen; deine Rolle erlaubt keine Änderungen.",
+    deleted: |title| format!("hat „{title}“ gelöscht"),
+    added_by: |title, column| format!("hat „{title}“ zu {column} hinzugefügt"),
+    moved_by: |title, column| format!("hat „{title}“ nach {column} verschoben"),
+    changed_by: |title| format!("hat „{title}“ geändert"),
+    moved: |title, column, at, of| {
+        format!("„{title}“ nach {column} verschoben, Position {at} von {of}.")
+    },
+    moved_offline: |title, column, at, of| {
+        format!("„{title}“ nach {column} verschoben, Position {at} von {of}. Auf diesem Gerät gespeichert, bis du wieder online bist.")
+    },
+    not_moved: |title| format!("„{title}“ wurde nicht verschoben."),
+    move_failed: |message| format!("Die Karte konnte nicht verschoben werden: {message}"),
+    added: |title, column| format!("„{title}“ zu {column} hinzugefügt."),
+    queue_move: |title, column| format!("„{title}“ nach {column} verschieben"),
+    queue_add: |title, column| format!("„{title}“ zu {column} hinzufügen"),
+    offline_added: |title| {
+        format!("Du bist offline: „{title}“ ist auf diesem Gerät gespeichert und wird hinzugefügt, sobald du wieder online bist.")
+    },
+    cards: |n| {
+        if n == 1 {
+            "1 Karte".to_owned()
+        } else {
+            format!("{n} Karten")
+        }
+    },
+    empty_can_add: "Noch keine Karten. Füge unten eine hinzu oder zieh eine hierher.",
+    empty: "Keine Karten.",
+    show_more: |n| format!("Mehr anzeigen ({n} ausgeblendet)"),
+    due_date: "Fälligkeitsdatum",
+    overdue: ", überfällig",
+    checklist_done: "Checkliste erledigt",
+    assigned_to: |name| format!("Zugewiesen an {name}"),
+    move_group: |title| format!("„{title}“ verschieben"),
+    move_to: |title, column| format!("„{title}“ nach {column} verschieben"),
+    move_up: |title| format!("„{title}“ nach oben verschieben"),
+    move_down: |title| format!("„{title}“ nach unten verschieben"),
+    new_card_in: |column| format!("Neue Karte in {column}"),
+    placeholder: "Karte hinzufügen…",
+    also_here: |names| format!("Ebenfalls hier: {names}"),
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }
 
 #[cfg(test)]
@@ -966,6 +1088,7 @@ mod tests {
 /// Who else is looking at this workspace right now (names, from the live connection).
 #[component]
 fn Viewers(live: crate::live::Live, members: StoredValue<Vec<MemberView>>) -> impl IntoView {
+    let t = text();
     let me = crate::auth::use_auth().current().map(|u| u.id);
     let others = move || {
         live.viewers
@@ -981,7 +1104,7 @@ fn Viewers(live: crate::live::Live, members: StoredValue<Vec<MemberView>>) -> im
                 let names = others();
                 (!names.is_empty()).then(|| view! {
                     {names.iter().map(|n| view! { <span class="avatar" title=n.clone() aria-hidden="true">{initials(n)}</span> }).collect_view()}
-                    <span class="muted">{format!("Also here: {}", names.join(", "))}</span>
+                    <span class="muted">{(t.also_here)(&names.join(", "))}</span>
                 })
             }}
         </p>

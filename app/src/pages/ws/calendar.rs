@@ -5,7 +5,7 @@ use domain::task::{TaskQuery, TaskView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::dates::{day_of, days_in_month, month_name, next_month, parse_day, prev_month, weekday};
+use super::dates::{day_of, days_in_month, next_month, parse_day, prev_month, weekday};
 use super::{load_error, use_ws};
 use crate::api::fetch_task_page;
 
@@ -61,8 +61,9 @@ pub fn CalendarView() -> impl IntoView {
         |(id, (y, m), _, _)| month_tasks(id, y, m),
     );
 
+    let t = text();
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading the calendar…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>
             {move || {
                 let (y, m) = month.get();
                 let today = ctx.today.get().and_then(Result::ok).unwrap_or_default();
@@ -90,20 +91,21 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
             .cloned()
             .collect()
     };
-    let title = format!("{} {y}", month_name(m));
+    let t = text();
+    let title = format!("{} {y}", crate::i18n::month_name(m));
     view! {
         <section class="calendar" aria-labelledby="cal-title">
             <div class="calendar__head">
-                <a class="button button--ghost" href=format!("?month={py:04}-{pm:02}") aria-label=format!("Previous month, {} {py}", month_name(pm))>"‹"</a>
+                <a class="button button--ghost" href=format!("?month={py:04}-{pm:02}") aria-label={(t.previous)(crate::i18n::month_name(pm), py)}>"‹"</a>
                 <h2 id="cal-title">{title.clone()}</h2>
-                <a class="button button--ghost" href=format!("?month={ny:04}-{nm:02}") aria-label=format!("Next month, {} {ny}", month_name(nm))>"›"</a>
-                <span class="muted">{format!("{} due this month", tasks.len())}</span>
+                <a class="button button--ghost" href=format!("?month={ny:04}-{nm:02}") aria-label={(t.next)(crate::i18n::month_name(nm), ny)}>"›"</a>
+                <span class="muted">{(t.due_this_month)(tasks.len())}</span>
             </div>
             <table class="calendar__grid" data-testid="calendar">
-                <caption class="sr-only">{format!("Tasks due in {title}")}</caption>
+                <caption class="sr-only">{(t.tasks_due_in)(&title)}</caption>
                 <thead><tr>
-                    {["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].into_iter().map(|d| view! {
-                        <th scope="col"><abbr title=d>{d[..3].to_owned()}</abbr></th>
+                    {t.weekdays.iter().enumerate().map(|(i, &d)| view! {
+                        <th scope="col"><abbr title=d>{crate::i18n::weekday_short(i)}</abbr></th>
                     }).collect_view()}
                 </tr></thead>
                 <tbody>
@@ -128,7 +130,7 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
                                                     href=format!("?month={y:04}-{m:02}&task={}", t.id)>{t.title}</a></li>
                                             }).collect_view()}
                                         </ul>
-                                        {(extra > 0).then(|| view! { <span class="muted small">{format!("+{extra} more")}</span> })}
+                                        {(extra > 0).then(|| view! { <span class="muted small">{(t.more)(extra)}</span> })}
                                     </td>
                                 }.into_any()
                             }).collect_view()}
@@ -138,4 +140,60 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
             </table>
         </section>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    loading: &'static str,
+    /// (month name, year) of the previous month.
+    previous: fn(&str, i32) -> String,
+    /// (month name, year) of the next month.
+    next: fn(&str, i32) -> String,
+    due_this_month: fn(usize) -> String,
+    /// "November 2026" → the table's caption.
+    tasks_due_in: fn(&str) -> String,
+    /// Monday first; the full names (the header shows `crate::i18n::weekday_short`).
+    weekdays: [&'static str; 7],
+    /// Cards of a day not listed.
+    more: fn(usize) -> String,
+}
+
+static EN: Text = Text {
+    loading: "Loading the calendar…",
+    previous: |month, y| format!("Previous month, {month} {y}"),
+    next: |month, y| format!("Next month, {month} {y}"),
+    due_this_month: |n| format!("{n} due this month"),
+    tasks_due_in: |title| format!("Tasks due in {title}"),
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    more: |n| format!("+{n} more"),
+};
+
+static DE: Text = Text {
+    loading: "Kalender wird geladen…",
+    previous: |month, y| format!("Vorheriger Monat, {month} {y}"),
+    next: |month, y| format!("Nächster Monat, {month} {y}"),
+    due_this_month: |n| format!("{n} diesen Monat fällig"),
+    tasks_due_in: |title| format!("Im {title} fällige Aufgaben"),
+    weekdays: [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ],
+    more: |n| format!("+{n} weitere"),
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }
