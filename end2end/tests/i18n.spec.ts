@@ -136,6 +136,9 @@ test("a German account: board, dates and time zone in German, then back to Engli
   await second.getByLabel("Passwort").fill("a fine password");
   await second.getByRole("button", { name: "Anmelden" }).click();
   await expect(second).toHaveURL(/\/account$/);
+  await expect(second.locator("html")).toHaveAttribute("lang", "en");
+  await hydrated(second);
+  await expect(second.getByRole("button", { name: "Save preferences" })).toBeVisible();
   await second.goto("/workspaces");
   await expect(second.locator("html")).toHaveAttribute("lang", "en");
   await hydrated(second);

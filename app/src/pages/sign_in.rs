@@ -13,10 +13,17 @@ pub fn SignInPage() -> impl IntoView {
     let t = text();
     let action = ServerAction::<SignIn>::new();
     let navigate = use_navigate();
+    let page_locale = crate::i18n::locale();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            auth.refresh();
-            navigate("/account", Default::default());
+        if let Some(Ok(user)) = action.value().get() {
+            if user.locale == page_locale {
+                auth.refresh();
+                navigate("/account", Default::default());
+            } else {
+                // The account speaks another language (its cookie came with the answer): load
+                // the next page afresh, in it.
+                let _ = window().location().set_href("/account");
+            }
         }
     });
     let error = move || {
