@@ -11,13 +11,15 @@
 //! `text()` that picks one with [`pick`]:
 //!
 //! ```text
-//! struct Text { add: &'static str, cards: fn(usize) -> String }
-//! static EN: Text = Text { add: "Add card", cards: |n| format!("{n} cards") };
-//! static DE: Text = Text { add: "Karte hinzufügen", cards: |n| format!("{n} Karten") };
+//! struct Text { add: &'static str, moved: &'static str }
+//! static EN: Text = Text { add: "Add card", moved: "Moved {0} to {1}." };
+//! static DE: Text = Text { add: "Karte hinzufügen", moved: "„{0}“ nach {1} verschoben." };
 //! fn text() -> &'static Text { crate::i18n::pick(&EN, &DE) }
+//! // fill(t.moved, &[&title, &column])
 //! ```
 //!
-//! A struct literal must name every field, so a language that misses a string does not
+//! Messages with arguments are templates for [`fill`] (`{0}`, `{1}`…), never closures: a `fn`
+//! pointer in a `static` keeps its code in the entry bundle. A struct literal must name every field, so a language that misses a string does not
 //! compile, and adding a language adds a parameter to [`pick`], which finds every table.
 //! Tables live beside the code that uses them, so each page's words travel in its own chunk.
 //!
@@ -53,6 +55,51 @@ pub fn pick<T>(en: &'static T, de: &'static T) -> &'static T {
     match locale() {
         Locale::En => en,
         Locale::De => de,
+    }
+}
+
+/// A message with its arguments: `{0}`, `{1}`… in `template` are replaced by `args[0]`, `args[1]`…
+/// (`{{` is a literal brace). Tables hold templates, not closures: a `fn` pointer in a `static`
+/// pins its code into the entry wasm bundle (data and the function table are not split), while
+/// a template is only bytes and this one function.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(template.len() + 16 * args.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        if let Some(tail) = after.strip_prefix('{') {
+            out.push('{');
+            rest = tail;
+            continue;
+        }
+        match after.find('}').and_then(|close| {
+            let index: usize = after[..close].parse().ok()?;
+            Some((index, close))
+        }) {
+            Some((index, close)) => {
+                if let Some(arg) = args.get(index) {
+                    let _ = write!(out, "{arg}");
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `one` for 1, else `other` (English and German agree on this rule).
+pub fn plural(n: u64, one: &'static str, other: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        other
     }
 }
 
@@ -163,13 +210,15 @@ struct DateText {
     months_short: [&'static str; 12],
     /// Monday first.
     weekdays_short: [&'static str; 7],
-    /// (day, month name, year or None) → "Dec 1" / "1. Dez."
-    day_month: fn(u32, &'static str, Option<i32>) -> String,
-    /// (hour 0–23, minute) → "2:05 PM" / "14:05"
-    clock: fn(u32, u32) -> String,
+    /// {0} day, {1} month name: "Dec 1" / "1. Dez."
+    day_month: &'static str,
+    /// … and {2} the year: "Dec 1, 2027" / "1. Dez. 2027"
+    day_month_year: &'static str,
+    /// A 12-hour clock with AM/PM (else 24 hours, "14:05").
+    clock_12h: bool,
     just_now: &'static str,
-    minutes_ago: fn(i64) -> String,
-    hours_ago: fn(i64) -> String,
+    minutes_ago: &'static str,
+    hours_ago: &'static str,
     yesterday: &'static str,
 }
 
@@ -192,22 +241,12 @@ static DATES_EN: DateText = DateText {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ],
     weekdays_short: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-    day_month: |d, month, year| match year {
-        Some(y) => format!("{month} {d}, {y}"),
-        None => format!("{month} {d}"),
-    },
-    clock: |h, m| {
-        let (h12, half) = match h {
-            0 => (12, "AM"),
-            1..=11 => (h, "AM"),
-            12 => (12, "PM"),
-            _ => (h - 12, "PM"),
-        };
-        format!("{h12}:{m:02} {half}")
-    },
+    day_month: "{1} {0}",
+    day_month_year: "{1} {0}, {2}",
+    clock_12h: true,
     just_now: "just now",
-    minutes_ago: |n| format!("{n} min ago"),
-    hours_ago: |n| format!("{n} h ago"),
+    minutes_ago: "{0} min ago",
+    hours_ago: "{0} h ago",
     yesterday: "yesterday",
 };
 
@@ -231,16 +270,37 @@ static DATES_DE: DateText = DateText {
         "Dez.",
     ],
     weekdays_short: ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
-    day_month: |d, month, year| match year {
-        Some(y) => format!("{d}. {month} {y}"),
-        None => format!("{d}. {month}"),
-    },
-    clock: |h, m| format!("{h:02}:{m:02}"),
+    day_month: "{0}. {1}",
+    day_month_year: "{0}. {1} {2}",
+    clock_12h: false,
     just_now: "gerade eben",
-    minutes_ago: |n| format!("vor {n} Min."),
-    hours_ago: |n| format!("vor {n} Std."),
+    minutes_ago: "vor {0} Min.",
+    hours_ago: "vor {0} Std.",
     yesterday: "gestern",
 };
+
+impl DateText {
+    fn day_month(&self, d: u32, month: &str, year: Option<i32>) -> String {
+        match year {
+            Some(y) => fill(self.day_month_year, &[&d, &month, &y]),
+            None => fill(self.day_month, &[&d, &month]),
+        }
+    }
+
+    fn clock(&self, h: u32, m: u32) -> String {
+        if self.clock_12h {
+            let (h12, half) = match h {
+                0 => (12, "AM"),
+                1..=11 => (h, "AM"),
+                12 => (12, "PM"),
+                _ => (h - 12, "PM"),
+            };
+            format!("{h12}:{m:02} {half}")
+        } else {
+            format!("{h:02}:{m:02}")
+        }
+    }
+}
 
 fn dates() -> &'static DateText {
     pick(&DATES_EN, &DATES_DE)
@@ -278,7 +338,7 @@ pub fn short_date(text: &str, this_year: i32) -> String {
     };
     let t = dates();
     let name = t.months_short[(m - 1) as usize];
-    (t.day_month)(d, name, (y != this_year).then_some(y))
+    t.day_month(d, name, (y != this_year).then_some(y))
 }
 
 /// A calendar day in full: "December 1, 2026" / "1. Dezember 2026".
@@ -287,7 +347,7 @@ pub fn long_date(text: &str) -> String {
         return text.to_owned();
     };
     let t = dates();
-    (t.day_month)(d, t.months[(m - 1) as usize], Some(y))
+    t.day_month(d, t.months[(m - 1) as usize], Some(y))
 }
 
 /// A moment in the person's time zone: "Dec 1, 2026, 2:05 PM" / "1. Dez. 2026, 14:05".
@@ -298,8 +358,8 @@ pub fn date_time(rfc3339: &str, zone: &str) -> String {
     let t = dates();
     format!(
         "{}, {}",
-        (t.day_month)(l.day, t.months_short[(l.month - 1) as usize], Some(l.year)),
-        (t.clock)(l.hour, l.minute)
+        t.day_month(l.day, t.months_short[(l.month - 1) as usize], Some(l.year)),
+        t.clock(l.hour, l.minute)
     )
 }
 
@@ -320,8 +380,8 @@ pub fn ago(rfc3339: &str, now_ms: f64, zone: &str) -> String {
     let minutes = ((now_ms - at) / 60_000.0).floor() as i64;
     match minutes {
         i64::MIN..=0 => t.just_now.to_owned(),
-        1..=59 => (t.minutes_ago)(minutes),
-        60..=1439 => (t.hours_ago)(minutes / 60),
+        1..=59 => fill(t.minutes_ago, &[&minutes]),
+        60..=1439 => fill(t.hours_ago, &[&(minutes / 60)]),
         1440..=2879 => t.yesterday.to_owned(),
         _ => match local(rfc3339, zone) {
             Some(l) => short_date(&format!("{:04}-{:02}-{:02}", l.year, l.month, l.day), 0),
@@ -448,6 +508,21 @@ mod tests {
             provide_context(PageLocale(locale));
             f()
         })
+    }
+
+    #[test]
+    fn templates_take_their_arguments() {
+        assert_eq!(
+            fill("Moved {0} to {1}.", &[&"A", &"Done"]),
+            "Moved A to Done."
+        );
+        assert_eq!(fill("{1} before {0}", &[&1, &2]), "2 before 1");
+        assert_eq!(fill("{{0}} is {0}", &[&"x"]), "{0}} is x");
+        assert_eq!(fill("{5} missing, {x} kept", &[&"a"]), " missing, {x} kept");
+        assert_eq!(fill("no args", &[]), "no args");
+        assert_eq!(fill("unclosed {0", &[&"a"]), "unclosed {0");
+        assert_eq!(plural(1, "1 card", "{0} cards"), "1 card");
+        assert_eq!(fill(plural(3, "1 card", "{0} cards"), &[&3]), "3 cards");
     }
 
     #[test]

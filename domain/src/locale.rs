@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// translate every string (each text table is a struct literal, so the compiler checks it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Read through a string: a tag of another language reads as the default instead of failing
+// the whole account view, and the wasm keeps no derived enum visitor.
+#[serde(from = "String")]
 pub enum Locale {
     #[default]
     #[serde(rename = "en")]
@@ -70,6 +73,12 @@ impl Locale {
     }
 }
 
+impl From<String> for Locale {
+    fn from(tag: String) -> Self {
+        Locale::parse(&tag).unwrap_or_default()
+    }
+}
+
 /// `q` in thousandths (`0.8` → 800); anything unreadable is ignored.
 fn parse_quality(raw: &str) -> Option<u16> {
     let value: f32 = raw.trim().parse().ok()?;
@@ -126,6 +135,15 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<Locale>("\"en\"").ok(),
             Some(Locale::En)
+        );
+        assert_eq!(
+            serde_json::from_str::<Locale>("\"de-CH\"").ok(),
+            Some(Locale::De)
+        );
+        assert_eq!(
+            serde_json::from_str::<Locale>("\"xx\"").ok(),
+            Some(Locale::En),
+            "another language: the default"
         );
         for l in Locale::ALL {
             assert_eq!(Locale::parse(l.tag()), Some(l));

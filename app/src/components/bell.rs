@@ -56,9 +56,9 @@ fn headline_of(n: &NotificationView, t: &Text) -> String {
         actor
     };
     match n.kind.as_str() {
-        "assigned" => (t.assigned)(&actor, &title),
-        "mentioned" => (t.mentioned)(&actor, &title),
-        "due_soon" => (t.due_soon)(&title),
+        "assigned" => crate::i18n::fill(t.assigned, &[&actor, &title]),
+        "mentioned" => crate::i18n::fill(t.mentioned, &[&actor, &title]),
+        "due_soon" => crate::i18n::fill(t.due_soon, &[&title]),
         _ => title,
     }
 }
@@ -110,7 +110,10 @@ pub fn NotificationBell() -> impl IntoView {
     let panel_id = "notification-panel";
     let label = move || match bell.unread.get() {
         Some(0) | None => t.notifications.to_owned(),
-        Some(n) => (t.notifications_unread)(n),
+        Some(1) => t.notifications_unread_one.to_owned(),
+        // Not `i18n::fill`: this label is in the entry bundle, which stays free of the
+        // template code the pages share.
+        Some(n) => t.notifications_unread_other.replace("{0}", &n.to_string()),
     };
     let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" && open.get_untracked() {
@@ -215,8 +218,10 @@ fn notification_list(
 /// This module's words, one table per language (see `crate::i18n`).
 struct Text {
     notifications: &'static str,
-    /// The bell's accessible name with `n` (> 0) unread.
-    notifications_unread: fn(i64) -> String,
+    /// The bell's accessible name with 1 unread.
+    notifications_unread_one: &'static str,
+    /// The bell's accessible name with {0} (> 0, not 1) unread.
+    notifications_unread_other: &'static str,
     mark_all_read: &'static str,
     loading: &'static str,
     caught_up: &'static str,
@@ -224,44 +229,40 @@ struct Text {
     unread_suffix: &'static str,
     /// The actor when the notification names none.
     someone: &'static str,
-    /// (actor, task title)
-    assigned: fn(&str, &str) -> String,
-    /// (actor, task title)
-    mentioned: fn(&str, &str) -> String,
-    /// (task title)
-    due_soon: fn(&str) -> String,
+    /// {0} actor, {1} task title
+    assigned: &'static str,
+    /// {0} actor, {1} task title
+    mentioned: &'static str,
+    /// {0} task title
+    due_soon: &'static str,
 }
 
 static EN: Text = Text {
     notifications: "Notifications",
-    notifications_unread: |n| {
-        if n == 1 {
-            "Notifications, 1 unread".to_owned()
-        } else {
-            format!("Notifications, {n} unread")
-        }
-    },
+    notifications_unread_one: "Notifications, 1 unread",
+    notifications_unread_other: "Notifications, {0} unread",
     mark_all_read: "Mark all read",
     loading: "Loading…",
     caught_up: "Nothing new. You are all caught up.",
     unread_suffix: ", unread",
     someone: "Someone",
-    assigned: |actor, title| format!("{actor} assigned you \u{201c}{title}\u{201d}"),
-    mentioned: |actor, title| format!("{actor} mentioned you on \u{201c}{title}\u{201d}"),
-    due_soon: |title| format!("\u{201c}{title}\u{201d} is due soon"),
+    assigned: "{0} assigned you \u{201c}{1}\u{201d}",
+    mentioned: "{0} mentioned you on \u{201c}{1}\u{201d}",
+    due_soon: "\u{201c}{0}\u{201d} is due soon",
 };
 
 static DE: Text = Text {
     notifications: "Benachrichtigungen",
-    notifications_unread: |n| format!("Benachrichtigungen, {n} ungelesen"),
+    notifications_unread_one: "Benachrichtigungen, 1 ungelesen",
+    notifications_unread_other: "Benachrichtigungen, {0} ungelesen",
     mark_all_read: "Alle als gelesen markieren",
     loading: "Wird geladen…",
     caught_up: "Nichts Neues. Du bist auf dem neuesten Stand.",
     unread_suffix: ", ungelesen",
     someone: "Jemand",
-    assigned: |actor, title| format!("{actor} hat dir \u{201e}{title}\u{201c} zugewiesen"),
-    mentioned: |actor, title| format!("{actor} hat dich in \u{201e}{title}\u{201c} erwähnt"),
-    due_soon: |title| format!("\u{201e}{title}\u{201c} ist bald fällig"),
+    assigned: "{0} hat dir \u{201e}{1}\u{201c} zugewiesen",
+    mentioned: "{0} hat dich in \u{201e}{1}\u{201c} erwähnt",
+    due_soon: "\u{201e}{0}\u{201c} ist bald fällig",
 };
 
 fn text() -> &'static Text {

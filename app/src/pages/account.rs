@@ -72,10 +72,10 @@ fn Sessions() -> impl IntoView {
                                     {s.current.then(|| view! { <span class="badge">{t.this_device}</span> })}
                                     <p class="muted">{move || {
                                         let zone = crate::i18n::time_zone();
-                                        (t.session_times)(
+                                        crate::i18n::fill(t.session_times, &[
                                             &crate::i18n::local_day(&created, &zone),
                                             &crate::i18n::date_time(&last_used, &zone),
-                                        )
+                                        ])
                                     }}</p>
                                 </div>
                                 {(!s.current).then(|| view! {
@@ -104,7 +104,7 @@ fn short_agent(ua: &str, t: &Text) -> String {
         .into_iter()
         .find(|o| ua.contains(o))
         .unwrap_or(t.unknown_system);
-    (t.browser_on_system)(browser, os)
+    crate::i18n::fill(t.browser_on_system, &[&browser, &os])
 }
 
 /// This module's words, one table per language (see `crate::i18n`).
@@ -117,15 +117,15 @@ struct Text {
     sign_out_everywhere: &'static str,
     unknown_device: &'static str,
     this_device: &'static str,
-    /// (day signed in, moment last used), both already formatted.
-    session_times: fn(&str, &str) -> String,
+    /// {0} day signed in, {1} moment last used, both already formatted.
+    session_times: &'static str,
     sign_out: &'static str,
     /// A browser that `short_agent` does not recognise.
     some_browser: &'static str,
     /// A system that `short_agent` does not recognise.
     unknown_system: &'static str,
-    /// (browser, system) → "Chrome on Linux".
-    browser_on_system: fn(&str, &str) -> String,
+    /// {0} browser, {1} system → "Chrome on Linux".
+    browser_on_system: &'static str,
 }
 
 static EN: Text = Text {
@@ -137,11 +137,11 @@ static EN: Text = Text {
     sign_out_everywhere: "Sign out everywhere",
     unknown_device: "Unknown device",
     this_device: "This device",
-    session_times: |day, last| format!("Signed in {day} · last active {last}"),
+    session_times: "Signed in {0} · last active {1}",
     sign_out: "Sign out",
     some_browser: "A browser",
     unknown_system: "an unknown system",
-    browser_on_system: |browser, os| format!("{browser} on {os}"),
+    browser_on_system: "{0} on {1}",
 };
 
 static DE: Text = Text {
@@ -153,11 +153,11 @@ static DE: Text = Text {
     sign_out_everywhere: "Überall abmelden",
     unknown_device: "Unbekanntes Gerät",
     this_device: "Dieses Gerät",
-    session_times: |day, last| format!("Angemeldet am {day} · zuletzt aktiv am {last}"),
+    session_times: "Angemeldet am {0} · zuletzt aktiv am {1}",
     sign_out: "Abmelden",
     some_browser: "Ein Browser",
     unknown_system: "einem unbekannten System",
-    browser_on_system: |browser, os| format!("{browser} auf {os}"),
+    browser_on_system: "{0} auf {1}",
 };
 
 fn text() -> &'static Text {

@@ -16,7 +16,10 @@ pub fn ChangePasswordPanel() -> impl IntoView {
                 .and_then(|f| {
                     f.get("current_password")
                         .map(|_| t.current_wrong.to_owned())
-                        .or_else(|| f.get("new_password").map(|why| (t.new_password_is)(why)))
+                        .or_else(|| {
+                            f.get("new_password")
+                                .map(|why| crate::i18n::fill(t.new_password_is, &[why]))
+                        })
                 })
                 .unwrap_or(e.message),
         )),
@@ -96,11 +99,11 @@ pub fn TokensPanel() -> impl IntoView {
                                 <div>
                                     <strong>{t.name.clone()}</strong>
                                     <span class="badge">{scopes}</span>
-                                    <p class="muted">{move || (tx.created)(&crate::i18n::local_day(&created_at, &crate::i18n::time_zone()))}
-                                        {move || last_used.as_ref().map(|u| (tx.last_used)(&crate::i18n::local_day(u, &crate::i18n::time_zone())))}</p>
+                                    <p class="muted">{move || crate::i18n::fill(tx.created, &[&crate::i18n::local_day(&created_at, &crate::i18n::time_zone())])}
+                                        {move || last_used.as_ref().map(|u| crate::i18n::fill(tx.last_used, &[&crate::i18n::local_day(u, &crate::i18n::time_zone())]))}</p>
                                 </div>
                                 <button class="button button--ghost" type="button"
-                                    aria-label=(tx.delete_token)(&t.name)
+                                    aria-label=crate::i18n::fill(tx.delete_token, &[&t.name])
                                     on:click=move |_| { delete.dispatch(DeleteToken { id: id.clone() }); }>
                                     {tx.delete}
                                 </button>
@@ -162,8 +165,11 @@ pub fn PreferencesPanel(user: domain::account::UserView) -> impl IntoView {
             e.fields
                 .and_then(|f| {
                     f.get("time_zone")
-                        .map(|why| (t.zone_is)(why))
-                        .or_else(|| f.get("locale").map(|why| (t.language_is)(why)))
+                        .map(|why| crate::i18n::fill(t.zone_is, &[why]))
+                        .or_else(|| {
+                            f.get("locale")
+                                .map(|why| crate::i18n::fill(t.language_is, &[why]))
+                        })
                 })
                 .unwrap_or(e.message),
         )),
@@ -212,7 +218,7 @@ pub fn PreferencesPanel(user: domain::account::UserView) -> impl IntoView {
 struct Text {
     password_changed: &'static str,
     current_wrong: &'static str,
-    new_password_is: fn(&str) -> String,
+    new_password_is: &'static str,
     change_password: &'static str,
     current_password: &'static str,
     new_password: &'static str,
@@ -222,13 +228,13 @@ struct Text {
     can_write: &'static str,
     create_token: &'static str,
     copy_now: &'static str,
-    created: fn(&str) -> String,
-    last_used: fn(&str) -> String,
-    delete_token: fn(&str) -> String,
+    created: &'static str,
+    last_used: &'static str,
+    delete_token: &'static str,
     delete: &'static str,
     prefs_saved: &'static str,
-    zone_is: fn(&str) -> String,
-    language_is: fn(&str) -> String,
+    zone_is: &'static str,
+    language_is: &'static str,
     prefs_title: &'static str,
     language: &'static str,
     time_zone: &'static str,
@@ -241,7 +247,7 @@ struct Text {
 static EN: Text = Text {
     password_changed: "Password changed. Your other devices are signed out.",
     current_wrong: "The current password is not right.",
-    new_password_is: |why| format!("The new password {why}."),
+    new_password_is: "The new password {0}.",
     change_password: "Change password",
     current_password: "Current password",
     new_password: "New password",
@@ -251,13 +257,13 @@ static EN: Text = Text {
     can_write: "Can also write",
     create_token: "Create token",
     copy_now: "Copy it now: it will not be shown again.",
-    created: |day| format!("Created {day}"),
-    last_used: |day| format!(" · last used {day}"),
-    delete_token: |name| format!("Delete token {name}"),
+    created: "Created {0}",
+    last_used: " · last used {0}",
+    delete_token: "Delete token {0}",
     delete: "Delete",
     prefs_saved: "Preferences saved.",
-    zone_is: |why| format!("The time zone {why}."),
-    language_is: |why| format!("The language {why}."),
+    zone_is: "The time zone {0}.",
+    language_is: "The language {0}.",
     prefs_title: "Language, notifications and time zone",
     language: "Language",
     time_zone: "Time zone",
@@ -271,7 +277,7 @@ static DE: Text = Text {
     password_changed: "Passwort geändert. Deine anderen Geräte sind abgemeldet.",
     current_wrong: "Das aktuelle Passwort stimmt nicht.",
     // The reason comes from the server, in English.
-    new_password_is: |why| format!("Das neue Passwort: {why}."),
+    new_password_is: "Das neue Passwort: {0}.",
     change_password: "Passwort ändern",
     current_password: "Aktuelles Passwort",
     new_password: "Neues Passwort",
@@ -281,13 +287,13 @@ static DE: Text = Text {
     can_write: "Darf auch schreiben",
     create_token: "Token erstellen",
     copy_now: "Kopiere ihn jetzt: Er wird nicht noch einmal angezeigt.",
-    created: |day| format!("Erstellt am {day}"),
-    last_used: |day| format!(" · zuletzt benutzt am {day}"),
-    delete_token: |name| format!("Token {name} löschen"),
+    created: "Erstellt am {0}",
+    last_used: " · zuletzt benutzt am {0}",
+    delete_token: "Token {0} löschen",
     delete: "Löschen",
     prefs_saved: "Einstellungen gespeichert.",
-    zone_is: |why| format!("Die Zeitzone: {why}."),
-    language_is: |why| format!("Die Sprache: {why}."),
+    zone_is: "Die Zeitzone: {0}.",
+    language_is: "Die Sprache: {0}.",
     prefs_title: "Sprache, Benachrichtigungen und Zeitzone",
     language: "Sprache",
     time_zone: "Zeitzone",

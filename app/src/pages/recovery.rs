@@ -49,7 +49,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let error = move || {
         action.value().get().and_then(Result::err).map(|e| {
             e.fields
-                .and_then(|f| f.get("password").map(|why| (t.password_invalid)(why)))
+                .and_then(|f| {
+                    f.get("password")
+                        .map(|why| crate::i18n::fill(t.password_invalid, &[&why]))
+                })
                 .unwrap_or(e.message)
         })
     };
@@ -115,7 +118,8 @@ struct Text {
     new_password: &'static str,
     set_password: &'static str,
     /// The server's reason, as the domain words it ("must be at least 8 characters").
-    password_invalid: fn(&str) -> String,
+    /// {0} that reason.
+    password_invalid: &'static str,
     reset_done: &'static str,
     sign_in: &'static str,
     verify_title: &'static str,
@@ -134,7 +138,7 @@ static EN: Text = Text {
     reset_title: "Choose a new password",
     new_password: "New password",
     set_password: "Set the new password",
-    password_invalid: |why| format!("The password {why}."),
+    password_invalid: "The password {0}.",
     reset_done: "Your password is changed and every device is signed out.",
     sign_in: "Sign in",
     verify_title: "Confirm your email",
@@ -153,7 +157,7 @@ static DE: Text = Text {
     reset_title: "Wähle ein neues Passwort",
     new_password: "Neues Passwort",
     set_password: "Neues Passwort festlegen",
-    password_invalid: |why| format!("Passwort: {why}"),
+    password_invalid: "Passwort: {0}",
     reset_done: "Dein Passwort wurde geändert und alle Geräte wurden abgemeldet.",
     sign_in: "Anmelden",
     verify_title: "Bestätige deine E-Mail-Adresse",

@@ -113,7 +113,7 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
             .find(|t| t.id == id)
             .map(|t| t.title.clone());
         remove_task(cols, id);
-        return title.map(|title| (t.deleted)(&title));
+        return title.map(|title| crate::i18n::fill(t.deleted, &[&title]));
     }
     let task: TaskView = serde_json::from_value(event.data.clone()).ok()?;
     // Already shown at this version or a later one (our own change, answered before its
@@ -131,9 +131,9 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let what = match event.kind.as_str() {
-        "task.created" => (t.added_by)(&task.title, &column),
-        "task.moved" => (t.moved_by)(&task.title, &column),
-        _ => (t.changed_by)(&task.title),
+        "task.created" => crate::i18n::fill(t.added_by, &[&task.title, &column]),
+        "task.moved" => crate::i18n::fill(t.moved_by, &[&task.title, &column]),
+        _ => crate::i18n::fill(t.changed_by, &[&task.title]),
     };
     upsert_task(cols, task, event.kind == "task.created");
     Some(what)
@@ -379,7 +379,7 @@ fn Board(data: BoardData) -> impl IntoView {
                 offline::unreachable(e)
                     && offline::queue(
                         &call,
-                        (t.queue_move)(&title, &column_name),
+                        crate::i18n::fill(t.queue_move, &[&title, &column_name]),
                         &task_id,
                         "move",
                     )
@@ -409,14 +409,14 @@ fn Board(data: BoardData) -> impl IntoView {
                 .flatten();
             if let Err(Some(e)) = answer {
                 let _ = cols.try_set(snapshot);
-                let _ = error.try_set(Some((t.move_failed)(&e.message)));
+                let _ = error.try_set(Some(crate::i18n::fill(t.move_failed, &[&e.message])));
             }
             let _ = announce.try_set(if failed {
-                (t.not_moved)(&title)
+                crate::i18n::fill(t.not_moved, &[&title])
             } else if queued {
-                (t.moved_offline)(&title, &column_name, at, of)
+                crate::i18n::fill(t.moved_offline, &[&title, &column_name, &at, &of])
             } else {
-                (t.moved)(&title, &column_name, at, of)
+                crate::i18n::fill(t.moved, &[&title, &column_name, &at, &of])
             });
             if let Some(task) = settled {
                 // Re-rendering must not take the keyboard's place away.
@@ -475,7 +475,7 @@ fn Board(data: BoardData) -> impl IntoView {
                     .map(|c| c.name.clone())
             })
             .unwrap_or_default();
-        announce.set((t.added)(&task.title, &column));
+        announce.set(crate::i18n::fill(t.added, &[&task.title, &column]));
         cols.update(|c| {
             // Its live event may have arrived first.
             if c.iter()
@@ -633,7 +633,10 @@ fn Column(
             }>
             // The count in words for screen readers: aria-label is not allowed on a plain span
             // (readers would say only the number).
-            <h2 id=heading_id>{name.clone()} <span class="count"><span aria-hidden="true">{move || counts.get().0}</span><span class="sr-only">{move || (t.cards)(counts.get().0)}</span></span>
+            <h2 id=heading_id>{name.clone()} <span class="count"><span aria-hidden="true">{move || counts.get().0}</span><span class="sr-only">{move || {
+                let n = counts.get().0;
+                crate::i18n::fill(crate::i18n::plural(n, t.cards_one, t.cards_other), &[&n])
+            }}</span></span>
             </h2>
             {move || (counts.get().1 == 0).then(|| view! { <p class="column__empty">{if can_edit { t.empty_can_add } else { t.empty }}</p> })}
             <ol class="cards">
@@ -648,7 +651,7 @@ fn Column(
                 let more_key = more_key.clone();
                 has_more.then(|| view! {
                     <button type="button" class="button button--ghost button--small column__more" on:click=move |_| more.run(more_key.clone())>
-                        {(t.show_more)(total.saturating_sub(shown))}
+                        {crate::i18n::fill(t.show_more, &[&total.saturating_sub(shown)])}
                     </button>
                 })
             }}
@@ -744,15 +747,15 @@ fn Card(
                 })}
                 {checklist.map(|c| view! { <span class="checks" title={t.checklist_done}>"☑ "{c}</span> })}
                 <span class="avatars">
-                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" role="img" title=name.clone() aria-label={(t.assigned_to)(&name)}>{ini}</span> }).collect_view()}
+                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" role="img" title=name.clone() aria-label={crate::i18n::fill(t.assigned_to, &[&name])}>{ini}</span> }).collect_view()}
                 </span>
             </div>
             {can_edit.then(|| view! {
-                <div class="card-moves" role="group" aria-label={(t.move_group)(&title)}>
-                    {left.clone().map(|(l, name)| view! { <button type="button" class="icon-button" id=format!("mv-left-{}", card.id) aria-label={(t.move_to)(&title, &name)} on:click=go("left", l, None, None)>"←"</button> })}
-                    {above.clone().map(|a| view! { <button type="button" class="icon-button" id=format!("mv-up-{}", card.id) aria-label={(t.move_up)(&title)} on:click=go("up", key.clone(), Some(a), above2.clone())>"↑"</button> })}
-                    {below.clone().map(|b| view! { <button type="button" class="icon-button" id=format!("mv-down-{}", card.id) aria-label={(t.move_down)(&title)} on:click=go("down", key.clone(), below2.clone(), Some(b))>"↓"</button> })}
-                    {right.clone().map(|(r, name)| view! { <button type="button" class="icon-button" id=format!("mv-right-{}", card.id) aria-label={(t.move_to)(&title, &name)} on:click=go("right", r, None, None)>"→"</button> })}
+                <div class="card-moves" role="group" aria-label={crate::i18n::fill(t.move_group, &[&title])}>
+                    {left.clone().map(|(l, name)| view! { <button type="button" class="icon-button" id=format!("mv-left-{}", card.id) aria-label={crate::i18n::fill(t.move_to, &[&title, &name])} on:click=go("left", l, None, None)>"←"</button> })}
+                    {above.clone().map(|a| view! { <button type="button" class="icon-button" id=format!("mv-up-{}", card.id) aria-label={crate::i18n::fill(t.move_up, &[&title])} on:click=go("up", key.clone(), Some(a), above2.clone())>"↑"</button> })}
+                    {below.clone().map(|b| view! { <button type="button" class="icon-button" id=format!("mv-down-{}", card.id) aria-label={crate::i18n::fill(t.move_down, &[&title])} on:click=go("down", key.clone(), below2.clone(), Some(b))>"↓"</button> })}
+                    {right.clone().map(|(r, name)| view! { <button type="button" class="icon-button" id=format!("mv-right-{}", card.id) aria-label={crate::i18n::fill(t.move_to, &[&title, &name])} on:click=go("right", r, None, None)>"→"</button> })}
                 </div>
             })}
         </li>
@@ -815,10 +818,10 @@ fn AddCard(
                     }
                     // Offline: kept on this device; the card appears when the queue replays it.
                     Err(e) if offline::unreachable(&e)
-                        && offline::queue(&call, (words.queue_add)(&call.title, &column), "", "create") =>
+                        && offline::queue(&call, crate::i18n::fill(words.queue_add, &[&call.title, &column]), "", "create") =>
                     {
                         set_title(String::new());
-                        let _ = error.try_set(Some((words.offline_added)(&call.title)));
+                        let _ = error.try_set(Some(crate::i18n::fill(words.offline_added, &[&call.title])));
                     }
                     Err(e) => {
                         let _ = error.try_set(Some(e.message));
@@ -827,7 +830,7 @@ fn AddCard(
                 let _ = busy.try_set(false);
             });
         }>
-            <label class="sr-only" for=input_id.clone()>{(words.new_card_in)(&name)}</label>
+            <label class="sr-only" for=input_id.clone()>{crate::i18n::fill(words.new_card_in, &[&name])}</label>
             <input id=input_id type="text" placeholder=words.placeholder maxlength="200"
                 prop:value=title on:input={
                     let set_title = set_title.clone();
@@ -845,123 +848,105 @@ fn AddCard(
 struct Text {
     loading: &'static str,
     read_only: &'static str,
-    /// Someone else's change, after their name: (title) / (title, column).
-    deleted: fn(&str) -> String,
-    added_by: fn(&str, &str) -> String,
-    moved_by: fn(&str, &str) -> String,
-    changed_by: fn(&str) -> String,
-    /// Our own changes: (title, column, position, of).
-    moved: fn(&str, &str, u64, u64) -> String,
-    moved_offline: fn(&str, &str, u64, u64) -> String,
-    not_moved: fn(&str) -> String,
-    move_failed: fn(&str) -> String,
-    added: fn(&str, &str) -> String,
-    /// Offline queue labels: (title, column).
-    queue_move: fn(&str, &str) -> String,
-    queue_add: fn(&str, &str) -> String,
-    offline_added: fn(&str) -> String,
+    /// Someone else's change, after their name: {0} title / {0} title, {1} column.
+    deleted: &'static str,
+    added_by: &'static str,
+    moved_by: &'static str,
+    changed_by: &'static str,
+    /// Our own changes: {0} title, {1} column, {2} position, {3} of.
+    moved: &'static str,
+    moved_offline: &'static str,
+    not_moved: &'static str,
+    move_failed: &'static str,
+    added: &'static str,
+    /// Offline queue labels: {0} title, {1} column.
+    queue_move: &'static str,
+    queue_add: &'static str,
+    offline_added: &'static str,
     /// A column's count in words, for screen readers.
-    cards: fn(u64) -> String,
+    cards_one: &'static str,
+    cards_other: &'static str,
     empty_can_add: &'static str,
     empty: &'static str,
-    show_more: fn(u64) -> String,
+    show_more: &'static str,
     due_date: &'static str,
     overdue: &'static str,
     checklist_done: &'static str,
-    assigned_to: fn(&str) -> String,
-    move_group: fn(&str) -> String,
-    move_to: fn(&str, &str) -> String,
-    move_up: fn(&str) -> String,
-    move_down: fn(&str) -> String,
-    new_card_in: fn(&str) -> String,
+    assigned_to: &'static str,
+    move_group: &'static str,
+    move_to: &'static str,
+    move_up: &'static str,
+    move_down: &'static str,
+    new_card_in: &'static str,
     placeholder: &'static str,
-    also_here: fn(&str) -> String,
+    also_here: &'static str,
 }
 
 static EN: Text = Text {
     loading: "Loading the board…",
     read_only: "You can read this board; your role does not allow changing it.",
-    deleted: |title| format!("deleted {title}"),
-    added_by: |title, column| format!("added {title} to {column}"),
-    moved_by: |title, column| format!("moved {title} to {column}"),
-    changed_by: |title| format!("changed {title}"),
-    moved: |title, column, at, of| format!("Moved {title} to {column}, position {at} of {of}."),
-    moved_offline: |title, column, at, of| {
-        format!("Moved {title} to {column}, position {at} of {of}. Saved on this device until you are back online.")
-    },
-    not_moved: |title| format!("{title} was not moved."),
-    move_failed: |message| format!("The card could not be moved: {message}"),
-    added: |title, column| format!("Added {title} to {column}."),
-    queue_move: |title, column| format!("Move “{title}” to {column}"),
-    queue_add: |title, column| format!("Add “{title}” to {column}"),
-    offline_added: |title| {
-        format!("You are offline: “{title}” is saved on this device and added when you are back.")
-    },
-    cards: |n| {
-        if n == 1 {
-            "1 card".to_owned()
-        } else {
-            format!("{n} cards")
-        }
-    },
+    deleted: "deleted {0}",
+    added_by: "added {0} to {1}",
+    moved_by: "moved {0} to {1}",
+    changed_by: "changed {0}",
+    moved: "Moved {0} to {1}, position {2} of {3}.",
+    moved_offline:
+        "Moved {0} to {1}, position {2} of {3}. Saved on this device until you are back online.",
+    not_moved: "{0} was not moved.",
+    move_failed: "The card could not be moved: {0}",
+    added: "Added {0} to {1}.",
+    queue_move: "Move “{0}” to {1}",
+    queue_add: "Add “{0}” to {1}",
+    offline_added: "You are offline: “{0}” is saved on this device and added when you are back.",
+    cards_one: "1 card",
+    cards_other: "{0} cards",
     empty_can_add: "No cards yet. Add one below or drop one here.",
     empty: "No cards.",
-    show_more: |n| format!("Show more ({n} not shown)"),
+    show_more: "Show more ({0} not shown)",
     due_date: "Due date",
     overdue: ", overdue",
     checklist_done: "Checklist done",
-    assigned_to: |name| format!("Assigned to {name}"),
-    move_group: |title| format!("Move {title}"),
-    move_to: |title, column| format!("Move {title} to {column}"),
-    move_up: |title| format!("Move {title} up"),
-    move_down: |title| format!("Move {title} down"),
-    new_card_in: |column| format!("New card in {column}"),
+    assigned_to: "Assigned to {0}",
+    move_group: "Move {0}",
+    move_to: "Move {0} to {1}",
+    move_up: "Move {0} up",
+    move_down: "Move {0} down",
+    new_card_in: "New card in {0}",
     placeholder: "Add a card…",
-    also_here: |names| format!("Also here: {names}"),
+    also_here: "Also here: {0}",
 };
 
 static DE: Text = Text {
     loading: "Board wird geladen…",
     read_only: "Du kannst dieses Board ansehen; deine Rolle erlaubt keine Änderungen.",
-    deleted: |title| format!("hat „{title}“ gelöscht"),
-    added_by: |title, column| format!("hat „{title}“ zu {column} hinzugefügt"),
-    moved_by: |title, column| format!("hat „{title}“ nach {column} verschoben"),
-    changed_by: |title| format!("hat „{title}“ geändert"),
-    moved: |title, column, at, of| {
-        format!("„{title}“ nach {column} verschoben, Position {at} von {of}.")
-    },
-    moved_offline: |title, column, at, of| {
-        format!("„{title}“ nach {column} verschoben, Position {at} von {of}. Auf diesem Gerät gespeichert, bis du wieder online bist.")
-    },
-    not_moved: |title| format!("„{title}“ wurde nicht verschoben."),
-    move_failed: |message| format!("Die Karte konnte nicht verschoben werden: {message}"),
-    added: |title, column| format!("„{title}“ zu {column} hinzugefügt."),
-    queue_move: |title, column| format!("„{title}“ nach {column} verschieben"),
-    queue_add: |title, column| format!("„{title}“ zu {column} hinzufügen"),
-    offline_added: |title| {
-        format!("Du bist offline: „{title}“ ist auf diesem Gerät gespeichert und wird hinzugefügt, sobald du wieder online bist.")
-    },
-    cards: |n| {
-        if n == 1 {
-            "1 Karte".to_owned()
-        } else {
-            format!("{n} Karten")
-        }
-    },
+    deleted: "hat „{0}“ gelöscht",
+    added_by: "hat „{0}“ zu {1} hinzugefügt",
+    moved_by: "hat „{0}“ nach {1} verschoben",
+    changed_by: "hat „{0}“ geändert",
+    moved: "„{0}“ nach {1} verschoben, Position {2} von {3}.",
+    moved_offline: "„{0}“ nach {1} verschoben, Position {2} von {3}. Auf diesem Gerät gespeichert, bis du wieder online bist.",
+    not_moved: "„{0}“ wurde nicht verschoben.",
+    move_failed: "Die Karte konnte nicht verschoben werden: {0}",
+    added: "„{0}“ zu {1} hinzugefügt.",
+    queue_move: "„{0}“ nach {1} verschieben",
+    queue_add: "„{0}“ zu {1} hinzufügen",
+    offline_added: "Du bist offline: „{0}“ ist auf diesem Gerät gespeichert und wird hinzugefügt, sobald du wieder online bist.",
+    cards_one: "1 Karte",
+    cards_other: "{0} Karten",
     empty_can_add: "Noch keine Karten. Füge unten eine hinzu oder zieh eine hierher.",
     empty: "Keine Karten.",
-    show_more: |n| format!("Mehr anzeigen ({n} ausgeblendet)"),
+    show_more: "Mehr anzeigen ({0} ausgeblendet)",
     due_date: "Fälligkeitsdatum",
     overdue: ", überfällig",
     checklist_done: "Checkliste erledigt",
-    assigned_to: |name| format!("Zugewiesen an {name}"),
-    move_group: |title| format!("„{title}“ verschieben"),
-    move_to: |title, column| format!("„{title}“ nach {column} verschieben"),
-    move_up: |title| format!("„{title}“ nach oben verschieben"),
-    move_down: |title| format!("„{title}“ nach unten verschieben"),
-    new_card_in: |column| format!("Neue Karte in {column}"),
+    assigned_to: "Zugewiesen an {0}",
+    move_group: "„{0}“ verschieben",
+    move_to: "„{0}“ nach {1} verschieben",
+    move_up: "„{0}“ nach oben verschieben",
+    move_down: "„{0}“ nach unten verschieben",
+    new_card_in: "Neue Karte in {0}",
     placeholder: "Karte hinzufügen…",
-    also_here: |names| format!("Ebenfalls hier: {names}"),
+    also_here: "Ebenfalls hier: {0}",
 };
 
 fn text() -> &'static Text {
@@ -1104,7 +1089,7 @@ fn Viewers(live: crate::live::Live, members: StoredValue<Vec<MemberView>>) -> im
                 let names = others();
                 (!names.is_empty()).then(|| view! {
                     {names.iter().map(|n| view! { <span class="avatar" title=n.clone() aria-hidden="true">{initials(n)}</span> }).collect_view()}
-                    <span class="muted">{(t.also_here)(&names.join(", "))}</span>
+                    <span class="muted">{crate::i18n::fill(t.also_here, &[&names.join(", ")])}</span>
                 })
             }}
         </p>

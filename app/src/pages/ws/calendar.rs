@@ -96,13 +96,13 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
     view! {
         <section class="calendar" aria-labelledby="cal-title">
             <div class="calendar__head">
-                <a class="button button--ghost" href=format!("?month={py:04}-{pm:02}") aria-label={(t.previous)(crate::i18n::month_name(pm), py)}>"‹"</a>
+                <a class="button button--ghost" href=format!("?month={py:04}-{pm:02}") aria-label={crate::i18n::fill(t.previous, &[&crate::i18n::month_name(pm), &py])}>"‹"</a>
                 <h2 id="cal-title">{title.clone()}</h2>
-                <a class="button button--ghost" href=format!("?month={ny:04}-{nm:02}") aria-label={(t.next)(crate::i18n::month_name(nm), ny)}>"›"</a>
-                <span class="muted">{(t.due_this_month)(tasks.len())}</span>
+                <a class="button button--ghost" href=format!("?month={ny:04}-{nm:02}") aria-label={crate::i18n::fill(t.next, &[&crate::i18n::month_name(nm), &ny])}>"›"</a>
+                <span class="muted">{crate::i18n::fill(t.due_this_month, &[&tasks.len()])}</span>
             </div>
             <table class="calendar__grid" data-testid="calendar">
-                <caption class="sr-only">{(t.tasks_due_in)(&title)}</caption>
+                <caption class="sr-only">{crate::i18n::fill(t.tasks_due_in, &[&title])}</caption>
                 <thead><tr>
                     {t.weekdays.iter().enumerate().map(|(i, &d)| view! {
                         <th scope="col"><abbr title=d>{crate::i18n::weekday_short(i)}</abbr></th>
@@ -130,7 +130,7 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
                                                     href=format!("?month={y:04}-{m:02}&task={}", t.id)>{t.title}</a></li>
                                             }).collect_view()}
                                         </ul>
-                                        {(extra > 0).then(|| view! { <span class="muted small">{(t.more)(extra)}</span> })}
+                                        {(extra > 0).then(|| view! { <span class="muted small">{crate::i18n::fill(t.more, &[&extra])}</span> })}
                                     </td>
                                 }.into_any()
                             }).collect_view()}
@@ -145,25 +145,26 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
 /// This module's words, one table per language (see `crate::i18n`).
 struct Text {
     loading: &'static str,
-    /// (month name, year) of the previous month.
-    previous: fn(&str, i32) -> String,
-    /// (month name, year) of the next month.
-    next: fn(&str, i32) -> String,
-    due_this_month: fn(usize) -> String,
-    /// "November 2026" → the table's caption.
-    tasks_due_in: fn(&str) -> String,
+    /// {0} month name, {1} year of the previous month.
+    previous: &'static str,
+    /// {0} month name, {1} year of the next month.
+    next: &'static str,
+    /// {0} the number of tasks.
+    due_this_month: &'static str,
+    /// {0} "November 2026" → the table's caption.
+    tasks_due_in: &'static str,
     /// Monday first; the full names (the header shows `crate::i18n::weekday_short`).
     weekdays: [&'static str; 7],
-    /// Cards of a day not listed.
-    more: fn(usize) -> String,
+    /// {0} cards of a day not listed.
+    more: &'static str,
 }
 
 static EN: Text = Text {
     loading: "Loading the calendar…",
-    previous: |month, y| format!("Previous month, {month} {y}"),
-    next: |month, y| format!("Next month, {month} {y}"),
-    due_this_month: |n| format!("{n} due this month"),
-    tasks_due_in: |title| format!("Tasks due in {title}"),
+    previous: "Previous month, {0} {1}",
+    next: "Next month, {0} {1}",
+    due_this_month: "{0} due this month",
+    tasks_due_in: "Tasks due in {0}",
     weekdays: [
         "Monday",
         "Tuesday",
@@ -173,15 +174,15 @@ static EN: Text = Text {
         "Saturday",
         "Sunday",
     ],
-    more: |n| format!("+{n} more"),
+    more: "+{0} more",
 };
 
 static DE: Text = Text {
     loading: "Kalender wird geladen…",
-    previous: |month, y| format!("Vorheriger Monat, {month} {y}"),
-    next: |month, y| format!("Nächster Monat, {month} {y}"),
-    due_this_month: |n| format!("{n} diesen Monat fällig"),
-    tasks_due_in: |title| format!("Im {title} fällige Aufgaben"),
+    previous: "Vorheriger Monat, {0} {1}",
+    next: "Nächster Monat, {0} {1}",
+    due_this_month: "{0} diesen Monat fällig",
+    tasks_due_in: "Im {0} fällige Aufgaben",
     weekdays: [
         "Montag",
         "Dienstag",
@@ -191,7 +192,7 @@ static DE: Text = Text {
         "Samstag",
         "Sonntag",
     ],
-    more: |n| format!("+{n} weitere"),
+    more: "+{0} weitere",
 };
 
 fn text() -> &'static Text {

@@ -132,7 +132,11 @@ fn Columns(days: Vec<(String, u64)>) -> impl IntoView {
     let n = days.len().max(1) as f64;
     let slot = 1000.0 / n;
     let total: u64 = days.iter().map(|d| d.1).sum();
-    let label = (text().completed_in)(total, days.len());
+    let t = text();
+    let label = crate::i18n::fill(
+        crate::i18n::plural(total, t.completed_in_one, t.completed_in_other),
+        &[&total, &days.len()],
+    );
     let first = days.first().map(|d| d.0.clone()).unwrap_or_default();
     let last = days.last().map(|d| d.0.clone()).unwrap_or_default();
     view! {
@@ -162,8 +166,9 @@ struct Text {
     by_status: &'static str,
     by_priority: &'static str,
     per_day: &'static str,
-    /// (tasks completed, days) → the per-day chart's text equivalent.
-    completed_in: fn(u64, usize) -> String,
+    /// {0} tasks completed, {1} days → the per-day chart's text equivalent.
+    completed_in_one: &'static str,
+    completed_in_other: &'static str,
 }
 
 static EN: Text = Text {
@@ -175,7 +180,9 @@ static EN: Text = Text {
     by_status: "By status",
     by_priority: "By priority",
     per_day: "Completed per day",
-    completed_in: |total, days| format!("{total} tasks completed in the last {days} days"),
+    // English says "tasks" for one as well (unchanged wording).
+    completed_in_one: "{0} tasks completed in the last {1} days",
+    completed_in_other: "{0} tasks completed in the last {1} days",
 };
 
 static DE: Text = Text {
@@ -187,13 +194,8 @@ static DE: Text = Text {
     by_status: "Nach Status",
     by_priority: "Nach Priorität",
     per_day: "Erledigt pro Tag",
-    completed_in: |total, days| {
-        if total == 1 {
-            format!("1 Aufgabe in den letzten {days} Tagen erledigt")
-        } else {
-            format!("{total} Aufgaben in den letzten {days} Tagen erledigt")
-        }
-    },
+    completed_in_one: "1 Aufgabe in den letzten {1} Tagen erledigt",
+    completed_in_other: "{0} Aufgaben in den letzten {1} Tagen erledigt",
 };
 
 fn text() -> &'static Text {

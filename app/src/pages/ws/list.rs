@@ -263,7 +263,11 @@ fn SavedFilters(current: Memo<String>) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(
                     e.fields
-                        .and_then(|f| f.into_iter().next().map(|(k, v)| (tx.field_error)(&k, &v)))
+                        .and_then(|f| {
+                            f.into_iter()
+                                .next()
+                                .map(|(k, v)| crate::i18n::fill(tx.field_error, &[&k, &v]))
+                        })
                         .unwrap_or(e.message),
                 )),
             }
@@ -279,7 +283,7 @@ fn SavedFilters(current: Memo<String>) -> impl IntoView {
                         <ul>
                             {items.into_iter().map(|f| {
                                 let fid = f.id.clone();
-                                let delete_label = (tx.delete_saved)(&f.name);
+                                let delete_label = crate::i18n::fill(tx.delete_saved, &[&f.name]);
                                 view! {
                                     <li><a href=format!("?{}", f.query)>{f.name.clone()}</a>
                                         <button type="button" class="icon-button" aria-label=delete_label on:click=move |_| {
@@ -339,10 +343,10 @@ struct Text {
     apply: &'static str,
     clear: &'static str,
     /// (field, the server's message about it)
-    field_error: fn(&str, &str) -> String,
+    field_error: &'static str,
     saved_filters: &'static str,
     saved_none: &'static str,
-    delete_saved: fn(&str) -> String,
+    delete_saved: &'static str,
     filter_name: &'static str,
     filter_name_placeholder: &'static str,
     save: &'static str,
@@ -376,10 +380,10 @@ static EN: Text = Text {
     sort_newest: "Newest",
     apply: "Apply",
     clear: "Clear",
-    field_error: |k, v| format!("The {k} {v}."),
+    field_error: "The {0} {1}.",
     saved_filters: "Saved filters",
     saved_none: "None yet: filter the list, then save it here.",
-    delete_saved: |name| format!("Delete the saved filter {name}"),
+    delete_saved: "Delete the saved filter {0}",
     filter_name: "Name for the current filter",
     filter_name_placeholder: "Name this filter…",
     save: "Save",
@@ -413,10 +417,10 @@ static DE: Text = Text {
     sort_newest: "Neueste zuerst",
     apply: "Anwenden",
     clear: "Zurücksetzen",
-    field_error: |k, v| format!("{k}: {v}."),
+    field_error: "{0}: {1}.",
     saved_filters: "Gespeicherte Filter",
     saved_none: "Noch keine: Filtere die Liste und speichere den Filter dann hier.",
-    delete_saved: |name| format!("Gespeicherten Filter {name} löschen"),
+    delete_saved: "Gespeicherten Filter {0} löschen",
     filter_name: "Name für den aktuellen Filter",
     filter_name_placeholder: "Filter benennen…",
     save: "Speichern",

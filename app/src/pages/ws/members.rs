@@ -35,12 +35,18 @@ pub fn MembersView() -> impl IntoView {
                 Ok(m) => {
                     email.set(String::new());
                     error.set(None);
-                    notice.set(Some((t.joined)(&m.name, crate::i18n::role_label(m.role))));
+                    notice.set(Some(crate::i18n::fill(
+                        t.joined,
+                        &[&m.name, &crate::i18n::role_label(m.role)],
+                    )));
                     version.update(|v| *v += 1);
                 }
                 Err(e) => error.set(Some(
                     e.fields
-                        .and_then(|f| f.get("email").map(|w| (t.email_error)(w.as_str())))
+                        .and_then(|f| {
+                            f.get("email")
+                                .map(|w| crate::i18n::fill(t.email_error, &[&w.as_str()]))
+                        })
                         .unwrap_or(e.message),
                 )),
             }
@@ -115,9 +121,9 @@ fn MemberRow(
             match set_member_role(id, uid.get_value(), r).await {
                 Ok(m) => {
                     error.set(None);
-                    notice.set(Some((t.role_changed)(
-                        &m.name,
-                        crate::i18n::role_label(m.role),
+                    notice.set(Some(crate::i18n::fill(
+                        t.role_changed,
+                        &[&m.name, &crate::i18n::role_label(m.role)],
                     )));
                     version.update(|v| *v += 1);
                     ctx.bump();
@@ -160,7 +166,7 @@ fn MemberRow(
             </div>
             {if manage {
                 view! {
-                    <label class="sr-only" for=format!("role-{}", m.user_id)>{(t.role_of)(&name)}</label>
+                    <label class="sr-only" for=format!("role-{}", m.user_id)>{crate::i18n::fill(t.role_of, &[&name])}</label>
                     <select id=format!("role-{}", m.user_id) on:change=change>
                         {ROLES.into_iter().map(|r| view! { <option value=r.as_str() selected=r == m.role>{crate::i18n::role_label(r)}</option> }).collect_view()}
                     </select>
@@ -179,10 +185,10 @@ fn MemberRow(
 struct Text {
     /// What each role may do, in the order of `ROLES`.
     role_descriptions: [&'static str; 4],
-    /// (name, role)
-    joined: fn(&str, &str) -> String,
-    /// The server's reason the email was refused.
-    email_error: fn(&str) -> String,
+    /// {0} name, {1} role
+    joined: &'static str,
+    /// {0} the server's reason the email was refused.
+    email_error: &'static str,
     members: &'static str,
     loading: &'static str,
     invite_title: &'static str,
@@ -190,15 +196,16 @@ struct Text {
     email: &'static str,
     role: &'static str,
     add_member: &'static str,
-    /// (name, role)
-    role_changed: fn(&str, &str) -> String,
+    /// {0} name, {1} role
+    role_changed: &'static str,
     /// Confirmations are asked in the browser only.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     leave_question: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     remove_question: &'static str,
     you: &'static str,
-    role_of: fn(&str) -> String,
+    /// {0} the member's name
+    role_of: &'static str,
     leave: &'static str,
     remove: &'static str,
 }
@@ -210,8 +217,8 @@ static EN: Text = Text {
         "Editor — also creates and changes tasks",
         "Owner — also manages members, columns and the workspace",
     ],
-    joined: |name, role| format!("{name} joined as {role}."),
-    email_error: |why| format!("That email {why}."),
+    joined: "{0} joined as {1}.",
+    email_error: "That email {0}.",
     members: "Members",
     loading: "Loading members…",
     invite_title: "Invite someone",
@@ -219,11 +226,11 @@ static EN: Text = Text {
     email: "Email",
     role: "Role",
     add_member: "Add member",
-    role_changed: |name, role| format!("{name} is now {role}."),
+    role_changed: "{0} is now {1}.",
     leave_question: "Leave this workspace?",
     remove_question: "Remove this member?",
     you: " (you)",
-    role_of: |name| format!("Role of {name}"),
+    role_of: "Role of {0}",
     leave: "Leave",
     remove: "Remove",
 };
@@ -235,8 +242,8 @@ static DE: Text = Text {
         "Bearbeiter – erstellt und ändert auch Aufgaben",
         "Inhaber – verwaltet auch Mitglieder, Spalten und den Workspace",
     ],
-    joined: |name, role| format!("{name} wurde als {role} hinzugefügt."),
-    email_error: |why| format!("E-Mail-Adresse: {why}."),
+    joined: "{0} wurde als {1} hinzugefügt.",
+    email_error: "E-Mail-Adresse: {0}.",
     members: "Mitglieder",
     loading: "Mitglieder werden geladen…",
     invite_title: "Jemanden einladen",
@@ -244,11 +251,11 @@ static DE: Text = Text {
     email: "E-Mail",
     role: "Rolle",
     add_member: "Mitglied hinzufügen",
-    role_changed: |name, role| format!("{name} ist jetzt {role}."),
+    role_changed: "{0} ist jetzt {1}.",
     leave_question: "Diesen Workspace verlassen?",
     remove_question: "Dieses Mitglied entfernen?",
     you: " (du)",
-    role_of: |name| format!("Rolle von {name}"),
+    role_of: "Rolle von {0}",
     leave: "Verlassen",
     remove: "Entfernen",
 };

@@ -289,7 +289,10 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                     if offline::unreachable(&e)
                         && offline::queue(
                             &call,
-                            (tx.queued_edit)(&call.patch.title.clone().unwrap_or_default()),
+                            crate::i18n::fill(
+                                tx.queued_edit,
+                                &[&call.patch.title.clone().unwrap_or_default()],
+                            ),
                             &call.task_id,
                             "edit",
                         ) =>
@@ -365,7 +368,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
             <label class="sr-only" for="task-panel-title">{tx.title}</label>
             <input id="task-panel-title" class="task-form__title" type="text" required=true maxlength="200"
                 value=t.title.clone() prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) readonly=!can_edit/>
-            <p class="muted task-form__meta">{move || (tx.created)(&crate::i18n::local_day(&created_at, &crate::i18n::time_zone()), &created_by)}</p>
+            <p class="muted task-form__meta">{move || crate::i18n::fill(tx.created, &[&crate::i18n::local_day(&created_at, &crate::i18n::time_zone()), &created_by])}</p>
 
             {move || conflict.get().then(|| view! {
                 <div class="conflict" role="alert" data-testid="conflict">
@@ -458,10 +461,10 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
 
             <fieldset class="field checklist"><legend>{move || {
                 let c = checklist.get();
-                (tx.checklist)(c.iter().filter(|i| i.done).count(), c.len())
+                crate::i18n::fill(tx.checklist, &[&c.iter().filter(|i| i.done).count(), &c.len()])
             }}</legend>
                 <ul>
-                    {move || checklist.get().into_iter().enumerate().map(|(i, item)| { let remove_label = (tx.remove)(&item.text); view! {
+                    {move || checklist.get().into_iter().enumerate().map(|(i, item)| { let remove_label = crate::i18n::fill(tx.remove, &[&item.text]); view! {
                         <li>
                             <label class="checkbox"><input type="checkbox" checked=item.done disabled=!can_edit
                                 on:change=move |ev| { let on = event_target_checked(&ev); checklist.update(|c| if let Some(x) = c.get_mut(i) { x.done = on; }); }/>
@@ -503,7 +506,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                 {detail.activity.iter().rev().map(|a| {
                     let at = a.at.clone();
                     view! {
-                        <li><span class="activity__who">{member_name(&detail.members, &a.actor_id)}</span>" "{(tx.activity_kind)(&a.kind)}
+                        <li><span class="activity__who">{member_name(&detail.members, &a.actor_id)}</span>" "{activity_phrase(tx, &a.kind)}
                             <time class="muted" datetime=a.at.clone()>{move || format!(" · {}", crate::i18n::date_time(&at, &crate::i18n::time_zone()))}</time></li>
                     }
                 }).collect_view()}
@@ -551,7 +554,7 @@ fn Comments(
     });
     view! {
         <section class="comments" aria-labelledby="comments-title" aria-live="polite" aria-relevant="additions">
-            <h3 id="comments-title">{move || (tx.comments)(comments.get().len())}</h3>
+            <h3 id="comments-title">{move || crate::i18n::fill(tx.comments, &[&comments.get().len()])}</h3>
             <ol>
                 {move || comments.get().into_iter().map(|c| {
                     let created_at = c.created_at.clone();
@@ -598,6 +601,28 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// A file size as the language writes it: "1.5 KB" / "1,5 KB".
+fn file_size(t: &Text, bytes: u64) -> String {
+    let size = human_size(bytes);
+    if t.decimal_comma {
+        size.replace('.', ",")
+    } else {
+        size
+    }
+}
+
+/// What an activity entry's kind reads as after the person's name: the table's phrase, else
+/// the kind itself with `.` and `_` as spaces ("task moved").
+fn activity_phrase(t: &Text, kind: &str) -> String {
+    t.activity_kinds
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or_else(
+            || kind.replace(['.', '_'], " "),
+            |(_, phrase)| (*phrase).to_owned(),
+        )
+}
+
 #[component]
 fn Attachments(task_id: String, initial: Vec<AttachmentView>, can_edit: bool) -> impl IntoView {
     let tx = text();
@@ -637,12 +662,12 @@ fn Attachments(task_id: String, initial: Vec<AttachmentView>, can_edit: bool) ->
             <ul>
                 {move || files.get().into_iter().map(|f| {
                     let id = f.id.clone();
-                    let remove_label = (tx.remove)(&f.filename);
+                    let remove_label = crate::i18n::fill(tx.remove, &[&f.filename]);
                     view! {
                         <li class="file">
                             {f.is_inline_image().then(|| view! { <img class="file__thumb" src=format!("/api/v1/attachments/{}", f.id) alt="" loading="lazy" width="40" height="40"/> })}
                             <a href=format!("/api/v1/attachments/{}", f.id) download=f.filename.clone()>{f.filename.clone()}</a>
-                            <span class="muted">{format!(" · {} · {}", (tx.size)(f.size), f.content_type)}</span>
+                            <span class="muted">{format!(" · {} · {}", file_size(tx, f.size), f.content_type)}</span>
                             {can_edit.then(|| view! {
                                 <button type="button" class="icon-button" aria-label=remove_label on:click=move |_| {
                                     let id = id.clone();
@@ -685,7 +710,7 @@ fn upload_with_progress(
     use wasm_bindgen::JsCast;
 
     let tx = text();
-    let failed = |what: &str| done.run(Err((tx.upload_not_started)(what)));
+    let failed = |what: &str| done.run(Err(crate::i18n::fill(tx.upload_not_started, &[&what])));
     let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
         return failed(tx.no_xhr);
     };
@@ -727,7 +752,7 @@ fn upload_with_progress(
         } else {
             let message = serde_json::from_str::<domain::ErrorBody>(&text)
                 .map(|b| b.error.message)
-                .unwrap_or_else(|_| (tx.upload_failed_http)(status));
+                .unwrap_or_else(|_| crate::i18n::fill(tx.upload_failed_http, &[&status]));
             done.run(Err(message));
         }
     });
@@ -749,13 +774,13 @@ struct Text {
     loading: &'static str,
     saved: &'static str,
     /// The offline queue's label for a task edit (task title).
-    queued_edit: fn(&str) -> String,
+    queued_edit: &'static str,
     saved_offline: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     confirm_delete: &'static str,
     title: &'static str,
     /// (day, person)
-    created: fn(&str, &str) -> String,
+    created: &'static str,
     conflict: &'static str,
     conflict_hint: &'static str,
     reload_theirs: &'static str,
@@ -780,29 +805,33 @@ struct Text {
     preview: &'static str,
     description_placeholder: &'static str,
     /// (done, total)
-    checklist: fn(usize, usize) -> String,
+    checklist: &'static str,
     /// The remove button of a checklist item or a file (its text or name).
-    remove: fn(&str) -> String,
+    remove: &'static str,
     new_item: &'static str,
     new_item_placeholder: &'static str,
     saving: &'static str,
     save_changes: &'static str,
     delete_task: &'static str,
     activity: &'static str,
-    /// What an activity entry's kind (`task.created`, …) reads as after the person's name.
-    activity_kind: fn(&str) -> String,
-    comments: fn(usize) -> String,
+    /// What an activity entry's kind (`task.created`, …) reads as after the person's name:
+    /// (kind, phrase); a kind not listed reads as itself with `.` and `_` as spaces
+    /// (see `activity_phrase`).
+    activity_kinds: &'static [(&'static str, &'static str)],
+    /// (number of comments)
+    comments: &'static str,
     write_comment: &'static str,
     comment_placeholder: &'static str,
     comment: &'static str,
     attachments: &'static str,
-    size: fn(u64) -> String,
+    /// File sizes with a decimal comma ("1,5 KB") instead of a point (see `file_size`).
+    decimal_comma: bool,
     upload_progress: &'static str,
     attach_file: &'static str,
     attach_hint: &'static str,
     /// (what went wrong: one of `no_xhr`, `no_form_data`, `not_prepared`)
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    upload_not_started: fn(&str) -> String,
+    upload_not_started: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     no_xhr: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -812,7 +841,7 @@ struct Text {
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     answer_not_understood: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    upload_failed_http: fn(u16) -> String,
+    upload_failed_http: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     connection_lost: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -823,11 +852,11 @@ static EN: Text = Text {
     close: "Close the task panel",
     loading: "Loading the task…",
     saved: "Saved.",
-    queued_edit: |title| format!("Edit “{title}”"),
+    queued_edit: "Edit “{0}”",
     saved_offline: "Saved on this device: it syncs when you are back online.",
     confirm_delete: "Delete this task, its comments and its files?",
     title: "Title",
-    created: |day, name| format!("Created {day} by {name}"),
+    created: "Created {0} by {1}",
     conflict: "Someone else changed this task while you were editing.",
     conflict_hint:
         "Reload to see their version (your edits here are dropped), or overwrite it with yours.",
@@ -852,30 +881,30 @@ static EN: Text = Text {
     edit: "Edit",
     preview: "Preview",
     description_placeholder: "Markdown: **bold**, lists, links…",
-    checklist: |done, total| format!("Checklist {done}/{total}"),
-    remove: |what| format!("Remove {what}"),
+    checklist: "Checklist {0}/{1}",
+    remove: "Remove {0}",
     new_item: "New checklist item",
     new_item_placeholder: "Add an item…",
     saving: "Saving…",
     save_changes: "Save changes",
     delete_task: "Delete task",
     activity: "Activity",
-    activity_kind: |kind| kind.replace(['.', '_'], " "),
-    comments: |n| format!("Comments ({n})"),
+    activity_kinds: &[],
+    comments: "Comments ({0})",
     write_comment: "Write a comment",
     comment_placeholder: "Write a comment (Markdown)…",
     comment: "Comment",
     attachments: "Attachments",
-    size: human_size,
+    decimal_comma: false,
     upload_progress: "Upload progress",
     attach_file: "Attach a file…",
     attach_hint: "Up to 10 MB. Images show inline; other files download.",
-    upload_not_started: |what| format!("The upload could not start ({what})."),
+    upload_not_started: "The upload could not start ({0}).",
     no_xhr: "no XMLHttpRequest",
     no_form_data: "no FormData",
     not_prepared: "the request could not be prepared",
     answer_not_understood: "The server's answer was not understood.",
-    upload_failed_http: |status| format!("The upload failed (HTTP {status})."),
+    upload_failed_http: "The upload failed (HTTP {0}).",
     connection_lost: "The upload failed: the connection was lost.",
     not_sent: "The upload could not be sent.",
 };
@@ -884,11 +913,11 @@ static DE: Text = Text {
     close: "Aufgabe schließen",
     loading: "Aufgabe wird geladen…",
     saved: "Gespeichert.",
-    queued_edit: |title| format!("„{title}“ bearbeiten"),
+    queued_edit: "„{0}“ bearbeiten",
     saved_offline: "Auf diesem Gerät gespeichert – wird synchronisiert, sobald du wieder online bist.",
     confirm_delete: "Diese Aufgabe mit allen Kommentaren und Dateien löschen?",
     title: "Titel",
-    created: |day, name| format!("Erstellt am {day} von {name}"),
+    created: "Erstellt am {0} von {1}",
     conflict: "Jemand anderes hat diese Aufgabe geändert, während du sie bearbeitet hast.",
     conflict_hint: "Lade neu, um die andere Version zu sehen (deine Änderungen hier gehen verloren), oder überschreibe sie mit deiner.",
     reload_theirs: "Andere Version laden",
@@ -912,39 +941,38 @@ static DE: Text = Text {
     edit: "Bearbeiten",
     preview: "Vorschau",
     description_placeholder: "Markdown: **fett**, Listen, Links…",
-    checklist: |done, total| format!("Checkliste {done}/{total}"),
-    remove: |what| format!("{what} entfernen"),
+    checklist: "Checkliste {0}/{1}",
+    remove: "{0} entfernen",
     new_item: "Neuer Checklisteneintrag",
     new_item_placeholder: "Eintrag hinzufügen…",
     saving: "Wird gespeichert…",
     save_changes: "Änderungen speichern",
     delete_task: "Aufgabe löschen",
     activity: "Aktivität",
-    activity_kind: |kind| match kind {
-        "task.created" => "hat die Aufgabe erstellt".to_owned(),
-        "task.updated" => "hat die Aufgabe geändert".to_owned(),
-        "task.moved" => "hat die Aufgabe verschoben".to_owned(),
-        "task.deleted" => "hat die Aufgabe gelöscht".to_owned(),
-        "comment.created" => "hat einen Kommentar geschrieben".to_owned(),
-        "attachment.added" => "hat einen Anhang hinzugefügt".to_owned(),
-        "attachment.removed" => "hat einen Anhang entfernt".to_owned(),
-        other => other.replace(['.', '_'], " "),
-    },
-    comments: |n| format!("Kommentare ({n})"),
+    activity_kinds: &[
+        ("task.created", "hat die Aufgabe erstellt"),
+        ("task.updated", "hat die Aufgabe geändert"),
+        ("task.moved", "hat die Aufgabe verschoben"),
+        ("task.deleted", "hat die Aufgabe gelöscht"),
+        ("comment.created", "hat einen Kommentar geschrieben"),
+        ("attachment.added", "hat einen Anhang hinzugefügt"),
+        ("attachment.removed", "hat einen Anhang entfernt"),
+    ],
+    comments: "Kommentare ({0})",
     write_comment: "Kommentar schreiben",
     comment_placeholder: "Kommentar schreiben (Markdown)…",
     comment: "Kommentieren",
     attachments: "Anhänge",
-    size: |bytes| human_size(bytes).replace('.', ","),
+    decimal_comma: true,
     upload_progress: "Upload-Fortschritt",
     attach_file: "Datei anhängen…",
     attach_hint: "Bis zu 10 MB. Bilder werden direkt angezeigt, andere Dateien heruntergeladen.",
-    upload_not_started: |what| format!("Der Upload konnte nicht starten ({what})."),
+    upload_not_started: "Der Upload konnte nicht starten ({0}).",
     no_xhr: "kein XMLHttpRequest",
     no_form_data: "keine FormData",
     not_prepared: "die Anfrage konnte nicht vorbereitet werden",
     answer_not_understood: "Die Antwort des Servers wurde nicht verstanden.",
-    upload_failed_http: |status| format!("Der Upload ist fehlgeschlagen (HTTP {status})."),
+    upload_failed_http: "Der Upload ist fehlgeschlagen (HTTP {0}).",
     connection_lost: "Der Upload ist fehlgeschlagen: Die Verbindung wurde unterbrochen.",
     not_sent: "Der Upload konnte nicht gesendet werden.",
 };

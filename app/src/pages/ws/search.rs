@@ -25,7 +25,7 @@ pub fn SearchView() -> impl IntoView {
     let t = text();
     view! {
         <section class="search-results" aria-labelledby="search-title">
-            <h2 id="search-title">{move || if q.get().trim().is_empty() { t.title.to_owned() } else { (t.results_for)(&q.get()) }}</h2>
+            <h2 id="search-title">{move || if q.get().trim().is_empty() { t.title.to_owned() } else { crate::i18n::fill(t.results_for, &[&q.get()]) }}</h2>
             <Transition fallback=move || view! { <p class="muted">{t.searching}</p> }>
                 {move || results.get().map(|r| match r {
                     Ok(hits) if hits.is_empty() => view! {
@@ -62,7 +62,8 @@ pub fn SearchView() -> impl IntoView {
 /// This module's words, one table per language (see `crate::i18n`).
 struct Text {
     title: &'static str,
-    results_for: fn(&str) -> String,
+    /// {0} the search words.
+    results_for: &'static str,
     searching: &'static str,
     type_words: &'static str,
     no_match: &'static str,
@@ -72,7 +73,7 @@ struct Text {
 
 static EN: Text = Text {
     title: "Search",
-    results_for: |q| format!("Results for “{q}”"),
+    results_for: "Results for “{0}”",
     searching: "Searching…",
     type_words: "Type words in the search box above.",
     no_match: "Nothing matches. Try fewer or different words.",
@@ -81,7 +82,7 @@ static EN: Text = Text {
 
 static DE: Text = Text {
     title: "Suche",
-    results_for: |q| format!("Ergebnisse für „{q}“"),
+    results_for: "Ergebnisse für „{0}“",
     searching: "Suche läuft…",
     type_words: "Gib oben im Suchfeld Wörter ein.",
     no_match: "Keine Treffer. Versuch es mit weniger oder anderen Wörtern.",

@@ -70,7 +70,7 @@ fn Settings(ws: WorkspaceView) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         if !removed.is_empty()
             && !window()
-                .confirm_with_message(&(t.remove_columns)(&removed.join(", ")))
+                .confirm_with_message(&crate::i18n::fill(t.remove_columns, &[&removed.join(", ")]))
                 .unwrap_or(false)
         {
             return;
@@ -88,7 +88,11 @@ fn Settings(ws: WorkspaceView) -> impl IntoView {
                 Err(e) => message.set(Some((
                     false,
                     e.fields
-                        .and_then(|f| f.into_iter().next().map(|(k, v)| (t.field_error)(&k, &v)))
+                        .and_then(|f| {
+                            f.into_iter()
+                                .next()
+                                .map(|(k, v)| crate::i18n::fill(t.field_error, &[&k, &v]))
+                        })
                         .unwrap_or(e.message),
                 ))),
             }
@@ -126,10 +130,10 @@ fn Settings(ws: WorkspaceView) -> impl IntoView {
                             let n = all.len();
                             all.into_iter().enumerate().map(|(i, c)| view! {
                                 <li class="column-row" data-testid="column-row">
-                                    <label class="sr-only" for=format!("colname-{i}")>{(t.column_name)(i + 1)}</label>
+                                    <label class="sr-only" for=format!("colname-{i}")>{crate::i18n::fill(t.column_name, &[&(i + 1)])}</label>
                                     <input id=format!("colname-{i}") type="text" required=true maxlength="50" prop:value=c.name.clone()
                                         on:change=move |ev| { let v = event_target_value(&ev); columns.update(|cs| if let Some(x) = cs.get_mut(i) { x.name = v; }); }/>
-                                    <label class="sr-only" for=format!("colcat-{i}")>{(t.column_kind)(i + 1)}</label>
+                                    <label class="sr-only" for=format!("colcat-{i}")>{crate::i18n::fill(t.column_kind, &[&(i + 1)])}</label>
                                     <select id=format!("colcat-{i}") on:change=move |ev| {
                                         let v = event_target_value(&ev);
                                         let cat = match v.as_str() { "in_progress" => ColumnCategory::InProgress, "done" => ColumnCategory::Done, _ => ColumnCategory::Todo };
@@ -139,9 +143,9 @@ fn Settings(ws: WorkspaceView) -> impl IntoView {
                                         <option value="in_progress" selected=c.category == ColumnCategory::InProgress>{t.in_progress}</option>
                                         <option value="done" selected=c.category == ColumnCategory::Done>{t.done}</option>
                                     </select>
-                                    <button type="button" class="icon-button" aria-label=(t.move_earlier)(&c.name) disabled=i == 0 on:click=move |_| columns.update(|cs| if i > 0 { cs.swap(i, i - 1); })>"↑"</button>
-                                    <button type="button" class="icon-button" aria-label=(t.move_later)(&c.name) disabled=i + 1 == n on:click=move |_| columns.update(|cs| if i + 1 < cs.len() { cs.swap(i, i + 1); })>"↓"</button>
-                                    <button type="button" class="icon-button" aria-label=(t.remove_column)(&c.name) disabled=n == 1 on:click=move |_| columns.update(|cs| if cs.len() > 1 { cs.remove(i); })>"✕"</button>
+                                    <button type="button" class="icon-button" aria-label=crate::i18n::fill(t.move_earlier, &[&c.name]) disabled=i == 0 on:click=move |_| columns.update(|cs| if i > 0 { cs.swap(i, i - 1); })>"↑"</button>
+                                    <button type="button" class="icon-button" aria-label=crate::i18n::fill(t.move_later, &[&c.name]) disabled=i + 1 == n on:click=move |_| columns.update(|cs| if i + 1 < cs.len() { cs.swap(i, i + 1); })>"↓"</button>
+                                    <button type="button" class="icon-button" aria-label=crate::i18n::fill(t.remove_column, &[&c.name]) disabled=n == 1 on:click=move |_| columns.update(|cs| if cs.len() > 1 { cs.remove(i); })>"✕"</button>
                                 </li>
                             }).collect_view()
                         }}
@@ -239,15 +243,19 @@ fn ExportImport(ws_id: String, can_import: bool) -> impl IntoView {
                 {move || report.get().map(|r| match r {
                     Ok(rep) if rep.rejected.is_empty() => view! {
                         <div class="form-ok" role="status">
-                            {if rep.dry_run { (t.all_valid)(rep.imported) } else { (t.imported)(rep.imported) }}
+                            {if rep.dry_run {
+                                crate::i18n::fill(crate::i18n::plural(rep.imported as u64, t.all_valid_one, t.all_valid_other), &[&rep.imported])
+                            } else {
+                                crate::i18n::fill(crate::i18n::plural(rep.imported as u64, t.imported_one, t.imported_other), &[&rep.imported])
+                            }}
                             <ul>{rep.warnings.into_iter().map(|w| view! { <li class="muted">{w}</li> }).collect_view()}</ul>
                         </div>
                     }.into_any(),
                     Ok(rep) => view! {
                         <div class="form-error" role="alert">
-                            <p>{(t.rows_rejected)(rep.rejected.len())}</p>
+                            <p>{crate::i18n::fill(crate::i18n::plural(rep.rejected.len() as u64, t.rows_rejected_one, t.rows_rejected_other), &[&rep.rejected.len()])}</p>
                             <ul>{rep.rejected.into_iter().take(50).map(|row| view! {
-                                <li>{(t.row_errors)(row.row, &row.errors.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join("; "))}</li>
+                                <li>{crate::i18n::fill(t.row_errors, &[&row.row, &row.errors.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join("; ")])}</li>
                             }).collect_view()}</ul>
                         </div>
                     }.into_any(),
@@ -264,23 +272,25 @@ struct Text {
     /// The names of the columns being removed, joined with ", ". (Confirmations are asked in
     /// the browser only.)
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    remove_columns: fn(&str) -> String,
+    remove_columns: &'static str,
     saved: &'static str,
-    /// (field, the server's reason)
-    field_error: fn(&str, &str) -> String,
+    /// {0} the field, {1} the server's reason
+    field_error: &'static str,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     delete_confirm: &'static str,
     workspace: &'static str,
     name: &'static str,
     columns: &'static str,
-    column_name: fn(usize) -> String,
-    column_kind: fn(usize) -> String,
+    /// {0} the column's position, from 1
+    column_name: &'static str,
+    column_kind: &'static str,
     todo: &'static str,
     in_progress: &'static str,
     done: &'static str,
-    move_earlier: fn(&str) -> String,
-    move_later: fn(&str) -> String,
-    remove_column: fn(&str) -> String,
+    /// {0} the column's name
+    move_earlier: &'static str,
+    move_later: &'static str,
+    remove_column: &'static str,
     new_column_name: &'static str,
     new_column: &'static str,
     add_column: &'static str,
@@ -302,30 +312,36 @@ struct Text {
     file: &'static str,
     check: &'static str,
     import_button: &'static str,
-    all_valid: fn(usize) -> String,
-    imported: fn(usize) -> String,
-    rows_rejected: fn(usize) -> String,
-    /// (row number, its problems joined with "; ")
-    row_errors: fn(usize, &str) -> String,
+    /// {0} the number of rows (English uses the plural form for one row, too)
+    all_valid_one: &'static str,
+    all_valid_other: &'static str,
+    /// {0} the number of tasks
+    imported_one: &'static str,
+    imported_other: &'static str,
+    /// {0} the number of rows
+    rows_rejected_one: &'static str,
+    rows_rejected_other: &'static str,
+    /// {0} the row number, {1} its problems joined with "; "
+    row_errors: &'static str,
 }
 
 static EN: Text = Text {
     loading: "Loading…",
-    remove_columns: |names| format!("Remove {names}? Their cards move to a remaining column."),
+    remove_columns: "Remove {0}? Their cards move to a remaining column.",
     saved: "Saved.",
-    field_error: |k, v| format!("The {k} {v}."),
+    field_error: "The {0} {1}.",
     delete_confirm: "Delete this workspace with all its tasks, comments and files? This cannot be undone.",
     workspace: "Workspace",
     name: "Name",
     columns: "Columns",
-    column_name: |n| format!("Name of column {n}"),
-    column_kind: |n| format!("Kind of column {n}"),
+    column_name: "Name of column {0}",
+    column_kind: "Kind of column {0}",
     todo: "To do",
     in_progress: "In progress",
     done: "Done",
-    move_earlier: |name| format!("Move {name} earlier"),
-    move_later: |name| format!("Move {name} later"),
-    remove_column: |name| format!("Remove {name}"),
+    move_earlier: "Move {0} earlier",
+    move_later: "Move {0} later",
+    remove_column: "Remove {0}",
     new_column_name: "New column name",
     new_column: "New column…",
     add_column: "Add column",
@@ -345,31 +361,32 @@ static EN: Text = Text {
     file: "File",
     check: "Check",
     import_button: "Import",
-    all_valid: |n| format!("All {n} rows are valid. Nothing was imported yet."),
-    imported: |n| format!("Imported {n} tasks."),
-    rows_rejected: |n| format!("{n} rows have problems; nothing was imported:"),
-    row_errors: |row, errors| format!("Row {row}: {errors}"),
+    all_valid_one: "All {0} rows are valid. Nothing was imported yet.",
+    all_valid_other: "All {0} rows are valid. Nothing was imported yet.",
+    imported_one: "Imported {0} tasks.",
+    imported_other: "Imported {0} tasks.",
+    rows_rejected_one: "{0} rows have problems; nothing was imported:",
+    rows_rejected_other: "{0} rows have problems; nothing was imported:",
+    row_errors: "Row {0}: {1}",
 };
 
 static DE: Text = Text {
     loading: "Wird geladen…",
-    remove_columns: |names| {
-        format!("{names} entfernen? Die Karten darin wandern in eine verbleibende Spalte.")
-    },
+    remove_columns: "{0} entfernen? Die Karten darin wandern in eine verbleibende Spalte.",
     saved: "Gespeichert.",
-    field_error: |k, v| format!("Feld „{k}“: {v}."),
+    field_error: "Feld „{0}“: {1}.",
     delete_confirm: "Diesen Workspace mit allen Aufgaben, Kommentaren und Dateien löschen? Das kann nicht rückgängig gemacht werden.",
     workspace: "Workspace",
     name: "Name",
     columns: "Spalten",
-    column_name: |n| format!("Name der Spalte {n}"),
-    column_kind: |n| format!("Art der Spalte {n}"),
+    column_name: "Name der Spalte {0}",
+    column_kind: "Art der Spalte {0}",
     todo: "Zu erledigen",
     in_progress: "In Arbeit",
     done: "Erledigt",
-    move_earlier: |name| format!("Spalte {name} nach vorne verschieben"),
-    move_later: |name| format!("Spalte {name} nach hinten verschieben"),
-    remove_column: |name| format!("Spalte {name} entfernen"),
+    move_earlier: "Spalte {0} nach vorne verschieben",
+    move_later: "Spalte {0} nach hinten verschieben",
+    remove_column: "Spalte {0} entfernen",
     new_column_name: "Name der neuen Spalte",
     new_column: "Neue Spalte…",
     add_column: "Spalte hinzufügen",
@@ -389,28 +406,13 @@ static DE: Text = Text {
     file: "Datei",
     check: "Prüfen",
     import_button: "Importieren",
-    all_valid: |n| {
-        if n == 1 {
-            "Die Zeile ist gültig. Es wurde noch nichts importiert.".to_owned()
-        } else {
-            format!("Alle {n} Zeilen sind gültig. Es wurde noch nichts importiert.")
-        }
-    },
-    imported: |n| {
-        if n == 1 {
-            "1 Aufgabe importiert.".to_owned()
-        } else {
-            format!("{n} Aufgaben importiert.")
-        }
-    },
-    rows_rejected: |n| {
-        if n == 1 {
-            "1 Zeile hat Fehler; es wurde nichts importiert:".to_owned()
-        } else {
-            format!("{n} Zeilen haben Fehler; es wurde nichts importiert:")
-        }
-    },
-    row_errors: |row, errors| format!("Zeile {row}: {errors}"),
+    all_valid_one: "Die Zeile ist gültig. Es wurde noch nichts importiert.",
+    all_valid_other: "Alle {0} Zeilen sind gültig. Es wurde noch nichts importiert.",
+    imported_one: "1 Aufgabe importiert.",
+    imported_other: "{0} Aufgaben importiert.",
+    rows_rejected_one: "1 Zeile hat Fehler; es wurde nichts importiert:",
+    rows_rejected_other: "{0} Zeilen haben Fehler; es wurde nichts importiert:",
+    row_errors: "Zeile {0}: {1}",
 };
 
 fn text() -> &'static Text {
