@@ -5,7 +5,6 @@
 
 pub mod account;
 pub mod error;
-pub mod locale;
 pub mod notification;
 pub mod position;
 pub mod realtime;
@@ -14,5 +13,4 @@ pub mod task;
 pub mod workspace;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
-pub use locale::Locale;
 pub use status::{CheckState, Liveness, Readiness, ReadinessChecks, SystemStatus};
