@@ -27,6 +27,12 @@ apt_install() {
   step "Installing Debian packages: ${missing[*]}"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # A dpkg run cut short earlier (a killed install, a lost session) leaves packages half
+  # configured, and apt then refuses every install until they are finished: finish them first.
+  if [ -n "$($sudo dpkg --audit 2>/dev/null)" ]; then
+    step "Finishing the configuration of packages an earlier dpkg run left half done"
+    DEBIAN_FRONTEND=noninteractive $sudo dpkg --force-confold --configure -a
+  fi
   $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}"
 }
