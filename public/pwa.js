@@ -5,6 +5,79 @@
  * The wasm app talks to it through `window.tmOffline` (see the API below), and listens for
  * `tm-sync` (state changes) and `tm-replayed` (queued edits reached the server: refetch). */
 
+// ---- Words -------------------------------------------------------------------------------------
+
+/** What this script shows, per language; the page's `<html lang>` (set by the server) picks one. */
+const STRINGS = {
+  en: {
+    /** Dates in the conflicts list: `undefined` is the browser's own locale. */
+    locale: undefined,
+    aChange: "A change",
+    storageFailed: "Storage failed.",
+    storageAborted: "Storage transaction aborted.",
+    noStorage: "This browser doesn't offer storage for offline changes.",
+    storageUnopened: "Storage for offline changes couldn't be opened.",
+    cantKeep: (reason) => `This change can't be saved on this device: ${reason}`,
+    reload: "Reload",
+    later: "Later",
+    updating: "Updating Task Manager…",
+    updateAvailable: "A new version of Task Manager is available.",
+    review: (n) => (n === 1 ? "Review 1 conflict" : `Review ${n} conflicts`),
+    offlineNoStorage: "Offline — changes can't be saved offline in this browser",
+    noStorageHere: "Changes can't be saved offline in this browser",
+    syncing: (n) => (n === 1 ? "Syncing 1 change…" : `Syncing ${n} changes…`),
+    offlineSaved: (n) => (n === 1 ? "Offline — 1 change saved on this device" : `Offline — ${n} changes saved on this device`),
+    offline: "Offline",
+    synced: "All changes synced",
+    waiting: (n) => (n === 1 ? "1 change waiting to sync" : `${n} changes waiting to sync`),
+    conflictsTitle: "Changes that couldn't be synced",
+    close: "Close",
+    conflictsIntro: "You made these changes while offline, but the server didn't accept them.",
+    applyMine: "Apply mine anyway",
+    discard: "Discard my change",
+    notAccepted: (message) => `Not accepted: ${message}`,
+    madeOffline: (when) => `Made offline, ${when}`,
+    failed: "That didn't work. Try again.",
+    offlineTryLater: "You're offline. Try again when you're back online.",
+    noVersion: "The server's answer didn't include the task's version.",
+  },
+  de: {
+    locale: "de",
+    aChange: "Eine Änderung",
+    storageFailed: "Speichern fehlgeschlagen.",
+    storageAborted: "Speichervorgang abgebrochen.",
+    noStorage: "Dieser Browser bietet keinen Speicher für Offline-Änderungen.",
+    storageUnopened: "Der Speicher für Offline-Änderungen konnte nicht geöffnet werden.",
+    cantKeep: (reason) => `Diese Änderung kann auf diesem Gerät nicht gespeichert werden: ${reason}`,
+    reload: "Neu laden",
+    later: "Später",
+    updating: "Task Manager wird aktualisiert…",
+    updateAvailable: "Eine neue Version von Task Manager ist verfügbar.",
+    review: (n) => (n === 1 ? "1 Konflikt prüfen" : `${n} Konflikte prüfen`),
+    offlineNoStorage: "Offline – Änderungen können in diesem Browser nicht offline gespeichert werden",
+    noStorageHere: "Änderungen können in diesem Browser nicht offline gespeichert werden",
+    syncing: (n) => (n === 1 ? "1 Änderung wird synchronisiert…" : `${n} Änderungen werden synchronisiert…`),
+    offlineSaved: (n) => (n === 1 ? "Offline – 1 Änderung auf diesem Gerät gespeichert" : `Offline – ${n} Änderungen auf diesem Gerät gespeichert`),
+    offline: "Offline",
+    synced: "Alle Änderungen synchronisiert",
+    waiting: (n) => (n === 1 ? "1 Änderung wartet auf Synchronisierung" : `${n} Änderungen warten auf Synchronisierung`),
+    conflictsTitle: "Änderungen, die nicht synchronisiert werden konnten",
+    close: "Schließen",
+    conflictsIntro: "Du hast diese Änderungen offline vorgenommen, aber der Server hat sie nicht angenommen.",
+    applyMine: "Meine Version trotzdem übernehmen",
+    discard: "Meine Änderung verwerfen",
+    notAccepted: (message) => `Nicht angenommen: ${message}`,
+    madeOffline: (when) => `Offline vorgenommen: ${when}`,
+    failed: "Das hat nicht geklappt. Versuch es noch einmal.",
+    offlineTryLater: "Du bist offline. Versuch es noch einmal, wenn du wieder online bist.",
+    noVersion: "Die Antwort des Servers enthielt die Version der Aufgabe nicht.",
+  },
+};
+
+const T = STRINGS[(
+  (typeof document !== "undefined" && document.documentElement && document.documentElement.lang) || "en"
+).slice(0, 2).toLowerCase()] || STRINGS.en;
+
 const DB_NAME = "tm-offline";
 const DB_VERSION = 1;
 const QUEUE = "queue";
@@ -45,11 +118,6 @@ function errorMessage(status, text) {
   return `HTTP ${status}`;
 }
 
-/** "1 change", "3 changes". */
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 /** Milliseconds to wait before retrying after a 5xx or 429: our own backoff, or longer if the
  *  server's `Retry-After` asks for it, never more than the cap. */
 function retryDelay(backoffMs, retryAfterHeader, nowMs = Date.now()) {
@@ -80,7 +148,7 @@ function normaliseItem(item, nowMs = Date.now()) {
     endpoint,
     body,
     contentType,
-    label: typeof item.label === "string" && item.label ? item.label : "A change",
+    label: typeof item.label === "string" && item.label ? item.label : T.aChange,
     taskId: typeof item.taskId === "string" ? item.taskId : "",
     kind: KINDS.has(item.kind) ? item.kind : "edit",
     queuedAt: nowMs,
@@ -115,7 +183,7 @@ function pathOf(endpoint) {
   return String(endpoint).split("?")[0];
 }
 
-function asError(error, fallback = "Storage failed.") {
+function asError(error, fallback = T.storageFailed) {
   if (error instanceof Error) return error;
   if (error && typeof error.message === "string") return new Error(error.message);
   return new Error(fallback);
@@ -159,7 +227,7 @@ function start() {
         let request;
         try {
           if (typeof indexedDB === "undefined" || !indexedDB) {
-            throw new Error("This browser doesn't offer storage for offline changes.");
+            throw new Error(T.noStorage);
           }
           request = indexedDB.open(DB_NAME, DB_VERSION);
         } catch (error) {
@@ -185,7 +253,7 @@ function start() {
         };
         request.onerror = (event) => {
           if (event && event.preventDefault) event.preventDefault();
-          reject(asError(request.error, "Storage for offline changes couldn't be opened."));
+          reject(asError(request.error, T.storageUnopened));
         };
       });
       dbPromise.then(
@@ -220,7 +288,7 @@ function start() {
         return;
       }
       tx.oncomplete = () => resolve(box.value);
-      tx.onabort = () => reject(asError(tx.error, "Storage transaction aborted."));
+      tx.onabort = () => reject(asError(tx.error, T.storageAborted));
       tx.onerror = (event) => {
         if (event && event.preventDefault) event.preventDefault();
       };
@@ -349,7 +417,7 @@ function start() {
         changed();
       }, 10_000);
       changed();
-      throw new Error(`This change can't be saved on this device: ${asError(error).message}`);
+      throw new Error(T.cantKeep(asError(error).message));
     }
     await refreshCounts();
     tellOtherTabs("changed");
@@ -654,11 +722,11 @@ function start() {
     ]);
 
     ui.toastText = el("span", { class: "tm-toast__text" });
-    ui.reload = el("button", { type: "button", class: "tm-button tm-button--primary", text: "Reload" });
-    ui.later = el("button", { type: "button", class: "tm-button tm-button--ghost", text: "Later" });
+    ui.reload = el("button", { type: "button", class: "tm-button tm-button--primary", text: T.reload });
+    ui.later = el("button", { type: "button", class: "tm-button tm-button--ghost", text: T.later });
     ui.reload.addEventListener("click", () => {
       ui.reload.disabled = true;
-      ui.toastText.textContent = "Updating Task Manager…";
+      ui.toastText.textContent = T.updating;
       acceptUpdate();
     });
     ui.later.addEventListener("click", hideUpdate);
@@ -678,7 +746,7 @@ function start() {
     const conflicts = status.conflicts;
     if (ui.pillText.textContent !== text) ui.pillText.textContent = text;
     ui.review.hidden = conflicts === 0;
-    const label = `Review ${plural(conflicts, "conflict")}`;
+    const label = T.review(conflicts);
     if (conflicts > 0 && ui.review.textContent !== label) ui.review.textContent = label;
     ui.pill.dataset.state = status.storage === "unavailable" && text && state !== "synced" ? "error" : state;
     ui.pill.dataset.idle = text || conflicts > 0 ? "false" : "true";
@@ -687,27 +755,25 @@ function start() {
   function pillText(state) {
     const n = status.pending;
     if (status.storage === "unavailable" && (state === "offline" || status.storageWarning)) {
-      return state === "offline"
-        ? "Offline — changes can't be saved offline in this browser"
-        : "Changes can't be saved offline in this browser";
+      return state === "offline" ? T.offlineNoStorage : T.noStorageHere;
     }
     switch (state) {
       case "syncing":
-        return `Syncing ${plural(status.syncingCount || n, "change")}…`;
+        return T.syncing(status.syncingCount || n);
       case "offline":
-        return n > 0 ? `Offline — ${plural(n, "change")} saved on this device` : "Offline";
+        return n > 0 ? T.offlineSaved(n) : T.offline;
       case "synced":
-        return "All changes synced";
+        return T.synced;
       default:
         // Waiting for a retry after a server error, or for another tab to finish.
-        return n > 0 ? `${plural(n, "change")} waiting to sync` : "";
+        return n > 0 ? T.waiting(n) : "";
     }
   }
 
   function showUpdate() {
     if (!domReady || reloading) return;
     ui.reload.disabled = false;
-    ui.toastText.textContent = "A new version of Task Manager is available.";
+    ui.toastText.textContent = T.updateAvailable;
     ui.toastActions.hidden = false;
     ui.toast.dataset.idle = "false";
   }
@@ -730,13 +796,13 @@ function start() {
   let opener = null;
 
   function buildDialog() {
-    ui.heading = el("h2", { id: "tm-conflicts-title", class: "tm-dialog__title", tabindex: "-1", text: "Changes that couldn't be synced" });
+    ui.heading = el("h2", { id: "tm-conflicts-title", class: "tm-dialog__title", tabindex: "-1", text: T.conflictsTitle });
     ui.list = el("ul", { class: "tm-conflicts" });
-    const close = el("button", { type: "button", class: "tm-button tm-button--ghost", text: "Close" });
+    const close = el("button", { type: "button", class: "tm-button tm-button--ghost", text: T.close });
     close.addEventListener("click", () => ui.dialog.close());
     ui.dialog = el("dialog", { class: "tm-dialog", "aria-labelledby": "tm-conflicts-title" }, [
       ui.heading,
-      el("p", { class: "tm-dialog__intro", text: "You made these changes while offline, but the server didn't accept them." }),
+      el("p", { class: "tm-dialog__intro", text: T.conflictsIntro }),
       ui.list,
       el("div", { class: "tm-dialog__foot" }, [close]),
     ]);
@@ -770,7 +836,7 @@ function start() {
   }
 
   const whenFormat = typeof Intl !== "undefined"
-    ? new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" })
+    ? new Intl.DateTimeFormat(T.locale, { dateStyle: "medium", timeStyle: "short" })
     : null;
 
   async function renderConflicts() {
@@ -810,18 +876,18 @@ function start() {
     const actions = el("div", { class: "tm-conflict__actions" });
 
     if (canApplyMine(value)) {
-      const apply = el("button", { type: "button", class: "tm-button tm-button--primary", "aria-describedby": id, "data-action": "apply", text: "Apply mine anyway" });
+      const apply = el("button", { type: "button", class: "tm-button tm-button--primary", "aria-describedby": id, "data-action": "apply", text: T.applyMine });
       apply.addEventListener("click", () => applyMine(key, value, apply, note));
       actions.append(apply);
     }
-    const discard = el("button", { type: "button", class: "tm-button tm-button--ghost", "aria-describedby": id, "data-action": "discard", text: "Discard my change" });
+    const discard = el("button", { type: "button", class: "tm-button tm-button--ghost", "aria-describedby": id, "data-action": "discard", text: T.discard });
     discard.addEventListener("click", () => discardConflict(key, discard, note));
     actions.append(discard);
 
     return el("li", { class: "tm-conflict", "data-key": key, "data-reason": rejected ? "rejected" : "conflict" }, [
       el("p", { class: "tm-conflict__label", id, text: value.label }),
-      el("p", { class: "tm-conflict__message", text: rejected ? `Not accepted: ${value.message}` : value.message }),
-      when ? el("p", { class: "tm-conflict__when", text: `Made offline, ${when}` }) : "",
+      el("p", { class: "tm-conflict__message", text: rejected ? T.notAccepted(value.message) : value.message }),
+      when ? el("p", { class: "tm-conflict__when", text: T.madeOffline(when) }) : "",
       note,
       actions,
     ]);
@@ -858,7 +924,7 @@ function start() {
       });
     } catch (error) {
       button.disabled = false;
-      note.textContent = asError(error, "That didn't work. Try again.").message;
+      note.textContent = asError(error, T.failed).message;
       return;
     }
     await afterConflictChange(button);
@@ -875,10 +941,10 @@ function start() {
         body: new URLSearchParams({ task_id: taskId }).toString(),
       });
     } catch (_) {
-      throw new Error("You're offline. Try again when you're back online.");
+      throw new Error(T.offlineTryLater);
     }
     // The worker's offline copy may hold an old version: only a fresh answer will do.
-    if (response.headers.get("x-tm-offline")) throw new Error("You're offline. Try again when you're back online.");
+    if (response.headers.get("x-tm-offline")) throw new Error(T.offlineTryLater);
     const text = await response.text();
     if (!response.ok) throw new Error(errorMessage(response.status, text));
     let version;
@@ -887,7 +953,7 @@ function start() {
     } catch (_) {
       version = undefined;
     }
-    if (!Number.isInteger(version)) throw new Error("The server's answer didn't include the task's version.");
+    if (!Number.isInteger(version)) throw new Error(T.noVersion);
     return version;
   }
 

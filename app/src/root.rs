@@ -20,7 +20,8 @@ use crate::pages::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // The page's language (`i18n`): the browser reads it back from here when it hydrates.
+        <html lang=crate::i18n::detect().tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -50,6 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::i18n::provide();
+    let t = text();
     let auth = Auth::provide();
     crate::components::Bell::provide();
     keep_session_fresh(auth);
@@ -65,13 +68,13 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
-        <Meta name="description" content="Plan, track and ship together: live kanban boards for teams."/>
+        <Meta name="description" content=t.description/>
         <Meta name="theme-color" content="#4f46e5"/>
         <Title formatter=|text: String| if text.is_empty() { "Task Manager".to_owned() } else { format!("{text} · Task Manager") }/>
         <Router set_is_routing=set_routing>
             <div id="app" data-hydrated=move || (hydrated.get() && !routing.get()).to_string()>
                 <div class="route-progress" class:route-progress--on=routing aria-hidden="true"></div>
-                <a class="skip-link" href="#main">"Skip to content"</a>
+                <a class="skip-link" href="#main">{t.skip_to_content}</a>
                 <TopBar/>
                 <main id="main" tabindex="-1" aria-busy=move || routing.get().then_some("true")>
                     <Routes fallback=NotFoundPage>
@@ -149,3 +152,23 @@ lazy_page!(DashboardRoute => DashboardView, mark_hydrated());
 lazy_page!(MembersRoute => MembersView, mark_hydrated());
 lazy_page!(SettingsRoute => SettingsView, mark_hydrated());
 lazy_page!(SearchRoute => SearchView, mark_hydrated());
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    description: &'static str,
+    skip_to_content: &'static str,
+}
+
+static EN: Text = Text {
+    description: "Plan, track and ship together: live kanban boards for teams.",
+    skip_to_content: "Skip to content",
+};
+
+static DE: Text = Text {
+    description: "Gemeinsam planen, verfolgen und ausliefern: Live-Kanban-Boards für Teams.",
+    skip_to_content: "Zum Inhalt springen",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
+}

@@ -150,6 +150,9 @@ pub struct RegisterRequest {
     /// The display name: 1 to 100 characters after trimming, no control characters.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
+    /// The language of the UI, `en` (the default) or `de`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// A registration that passed validation.
@@ -158,6 +161,7 @@ pub struct Registration {
     pub email: Email,
     pub password: Password,
     pub name: DisplayName,
+    pub locale: crate::Locale,
 }
 
 impl RegisterRequest {
@@ -166,11 +170,19 @@ impl RegisterRequest {
         let email = errors.check("email", Email::parse(&self.email));
         let password = errors.check("password", Password::parse(&self.password));
         let name = errors.check("name", DisplayName::parse(&self.name));
-        match (email, password, name) {
-            (Some(email), Some(password), Some(name)) => Ok(Registration {
+        let locale = match self.locale.as_deref() {
+            None => Some(crate::Locale::default()),
+            Some(raw) => errors.check(
+                "locale",
+                crate::Locale::parse(raw).ok_or("is not a language of this app (en or de)"),
+            ),
+        };
+        match (email, password, name, locale) {
+            (Some(email), Some(password), Some(name), Some(locale)) => Ok(Registration {
                 email,
                 password,
                 name,
+                locale,
             }),
             _ => Err(errors.into_error()),
         }
@@ -214,6 +226,9 @@ pub struct UserView {
     /// Whether a daily digest is mailed each morning.
     #[serde(default)]
     pub digest: bool,
+    /// The language of the UI (`en`, `de`).
+    #[serde(default)]
+    pub locale: crate::locale::Locale,
 }
 
 fn utc() -> String {
@@ -234,6 +249,9 @@ pub struct UpdateProfileRequest {
     pub email_reminders: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<bool>,
+    /// The language of the UI: `en` or `de`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// Register and login answer this (plus the refresh cookie).
@@ -390,10 +408,12 @@ mod tests {
             email: "nope".into(),
             password: "short".into(),
             name: "".into(),
+            locale: Some("klingon".into()),
         };
         let err = req.parse().unwrap_err();
         let fields = err.fields.unwrap();
-        assert_eq!(fields.len(), 3);
+        assert_eq!(fields.len(), 4);
+        assert!(fields.contains_key("locale"));
         assert!(
             fields.contains_key("email")
                 && fields.contains_key("password")

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod error;
+pub mod locale;
 pub mod notification;
 pub mod position;
 pub mod realtime;
@@ -13,4 +14,5 @@ pub mod task;
 pub mod workspace;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use locale::Locale;
 pub use status::{CheckState, Liveness, Readiness, ReadinessChecks, SystemStatus};

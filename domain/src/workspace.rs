@@ -78,20 +78,30 @@ pub struct Column {
 
 impl Column {
     pub fn defaults() -> Vec<Column> {
+        Self::defaults_in(crate::Locale::En)
+    }
+
+    /// A new workspace's columns, named in its creator's language (the keys are the same in
+    /// every language; the names are the workspace's own data from then on).
+    pub fn defaults_in(locale: crate::Locale) -> Vec<Column> {
+        let [todo, in_progress, done] = match locale {
+            crate::Locale::En => ["To do", "In progress", "Done"],
+            crate::Locale::De => ["Zu erledigen", "In Arbeit", "Erledigt"],
+        };
         vec![
             Column {
                 key: "todo".into(),
-                name: "To do".into(),
+                name: todo.into(),
                 category: ColumnCategory::Todo,
             },
             Column {
                 key: "in_progress".into(),
-                name: "In progress".into(),
+                name: in_progress.into(),
                 category: ColumnCategory::InProgress,
             },
             Column {
                 key: "done".into(),
-                name: "Done".into(),
+                name: done.into(),
                 category: ColumnCategory::Done,
             },
         ]

@@ -71,10 +71,11 @@ pub(crate) struct UserRow {
     pub(crate) time_zone: Option<String>,
     pub(crate) email_reminders: Option<bool>,
     pub(crate) digest: Option<bool>,
+    pub(crate) locale: Option<String>,
 }
 
 impl UserRow {
-    fn view(&self) -> UserView {
+    pub(crate) fn view(&self) -> UserView {
         UserView {
             id: self.id.clone(),
             email: self.email.clone(),
@@ -83,12 +84,17 @@ impl UserRow {
             time_zone: self.time_zone.clone().unwrap_or_else(|| "UTC".to_owned()),
             email_reminders: self.email_reminders.unwrap_or(true),
             digest: self.digest.unwrap_or(false),
+            locale: self
+                .locale
+                .as_deref()
+                .and_then(domain::Locale::parse)
+                .unwrap_or_default(),
         }
     }
 }
 
 const USER_FIELDS: &str = "record::id(id) AS id, email, name, password_hash, \
-     <string> created_at AS created_at, time_zone, email_reminders, digest";
+     <string> created_at AS created_at, time_zone, email_reminders, digest, locale";
 
 #[derive(Debug, SurrealValue)]
 struct RefreshRow {
@@ -130,13 +136,14 @@ impl Services {
             .database()
             .client()
             .query(format!(
-                "CREATE type::record('user', $id) SET email = $email, name = $name, password_hash = $hash \
-                 RETURN {USER_FIELDS}"
+                "CREATE type::record('user', $id) SET email = $email, name = $name, password_hash = $hash, \
+                 locale = $locale RETURN {USER_FIELDS}"
             ))
             .bind(("id", id))
             .bind(("email", reg.email.as_str().to_owned()))
             .bind(("name", reg.name.as_str().to_owned()))
             .bind(("hash", hash))
+            .bind(("locale", reg.locale.tag().to_owned()))
             .await?
             .check();
         let mut response = match result {
@@ -514,6 +521,19 @@ impl Services {
                 );
             }
         }
+        let locale = match req.locale.as_deref() {
+            Some(raw) => match domain::Locale::parse(raw) {
+                Some(l) => Some(l.tag().to_owned()),
+                None => {
+                    fields.insert(
+                        "locale".to_owned(),
+                        "is not a language of this app (en or de)".to_owned(),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
         if !fields.is_empty() {
             return Err(Error::validation(fields));
         }
@@ -548,6 +568,7 @@ impl Services {
                    name = IF $name = NONE {{ name }} ELSE {{ $name }}, \
                    time_zone = $zone, digest = $digest, \
                    email_reminders = IF $reminders = NONE {{ email_reminders }} ELSE {{ $reminders }}, \
+                   locale = IF $locale = NONE {{ locale }} ELSE {{ $locale }}, \
                    updated_at = time::now();\n{}\nCOMMIT TRANSACTION;",
                 followups.sql()
             ))
@@ -555,7 +576,8 @@ impl Services {
             .bind(("name", name))
             .bind(("zone", zone))
             .bind(("digest", digest))
-            .bind(("reminders", req.email_reminders));
+            .bind(("reminders", req.email_reminders))
+            .bind(("locale", locale));
         followups.bind(query).await?.check()?;
         self.followed_up(&followups);
         self.me(caller).await
@@ -841,6 +863,7 @@ mod tests {
             email: "a@example.com".into(),
             password: "password1".into(),
             name: "A".into(),
+            locale: None,
         };
         let issued = s.register(&req, &client).await.unwrap();
         let mut res = s

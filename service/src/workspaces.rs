@@ -205,7 +205,13 @@ impl Services {
             Error::validation([("name".to_owned(), why.to_owned())].into_iter().collect())
         })?;
         let id = new_id();
-        let columns: Vec<ColumnRow> = Column::defaults()
+        // Named in the creator's language (an API token of a deleted account: English).
+        let locale = self
+            .user_by_id(&caller.user_id)
+            .await?
+            .map(|u| u.view().locale)
+            .unwrap_or_default();
+        let columns: Vec<ColumnRow> = Column::defaults_in(locale)
             .iter()
             .map(ColumnRow::from_domain)
             .collect();

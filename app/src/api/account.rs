@@ -22,16 +22,19 @@ pub async fn current_user() -> Result<Option<UserView>, ApiError> {
 #[server(prefix = "/api/fn", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<UserView, ApiError> {
     use crate::ssr::*;
+    // A new account speaks the language its page was in.
+    let locale = crate::i18n::detect();
     let request = domain::account::RegisterRequest {
         email,
         password,
         name,
+        locale: Some(locale.tag().to_owned()),
     };
     let issued = services()?
         .register(&request, &client_info())
         .await
         .map_err(fail)?;
-    set_cookies(cookie_policy().browser_session(&issued));
+    set_cookies(session_cookies(&issued));
     Ok(issued.user)
 }
 
@@ -43,8 +46,20 @@ pub async fn sign_in(email: String, password: String) -> Result<UserView, ApiErr
         .login(&request, &client_info())
         .await
         .map_err(fail)?;
-    set_cookies(cookie_policy().browser_session(&issued));
+    set_cookies(session_cookies(&issued));
     Ok(issued.user)
+}
+
+/// The session cookies, and the account's language for this browser.
+#[cfg(feature = "ssr")]
+fn session_cookies(issued: &service::IssuedSession) -> Vec<http::HeaderValue> {
+    let policy = crate::ssr::cookie_policy();
+    let mut cookies = policy.browser_session(issued);
+    cookies.push(crate::i18n::locale_cookie(
+        issued.user.locale,
+        policy.secure,
+    ));
+    cookies
 }
 
 #[server(prefix = "/api/fn", endpoint = "sign_out")]
@@ -195,9 +210,11 @@ pub async fn mark_notifications_read(ids: Option<Vec<String>>) -> Result<(), Api
         .map_err(fail)
 }
 
-/// Saves the caller's preferences (time zone, mailed reminders, daily digest).
+/// Saves the caller's preferences (language, time zone, mailed reminders, daily digest). A new
+/// language also becomes this browser's (the page reloads to show it).
 #[server(prefix = "/api/fn", endpoint = "save_preferences")]
 pub async fn save_preferences(
+    locale: String,
     time_zone: String,
     email_reminders: Option<String>,
     digest: Option<String>,
@@ -210,9 +227,15 @@ pub async fn save_preferences(
         time_zone: Some(time_zone),
         email_reminders: Some(email_reminders.is_some()),
         digest: Some(digest.is_some()),
+        locale: Some(locale),
     };
-    services()?
+    let user = services()?
         .update_profile(&caller, &request)
         .await
-        .map_err(fail)
+        .map_err(fail)?;
+    set_cookies(vec![crate::i18n::locale_cookie(
+        user.locale,
+        cookie_policy().secure,
+    )]);
+    Ok(user)
 }

@@ -39,18 +39,27 @@ impl Bell {
     }
 }
 
-/// "3 min ago", "yesterday", or the date.
-fn ago(created_at: &str, now_ms: f64) -> String {
-    let Some(at) = crate::pages::ws::dates::parse_ms(created_at) else {
-        return String::new();
+/// A line a person reads, e.g. "Ada assigned you “Ship it”", in the page's language (the same
+/// sentences as `NotificationView::headline`, which stays English).
+fn headline_of(n: &NotificationView, t: &Text) -> String {
+    let field = |k: &str| {
+        n.data
+            .get(k)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
     };
-    let minutes = ((now_ms - at) / 60_000.0).max(0.0) as i64;
-    match minutes {
-        0 => "just now".to_owned(),
-        1..=59 => format!("{minutes} min ago"),
-        60..=1439 => format!("{} h ago", minutes / 60),
-        1440..=2879 => "yesterday".to_owned(),
-        _ => created_at.chars().take(10).collect(),
+    let (actor, title) = (field("actor_name"), field("title"));
+    let actor = if actor.is_empty() {
+        t.someone.to_owned()
+    } else {
+        actor
+    };
+    match n.kind.as_str() {
+        "assigned" => crate::i18n::fill(t.assigned, &[&actor, &title]),
+        "mentioned" => crate::i18n::fill(t.mentioned, &[&actor, &title]),
+        "due_soon" => crate::i18n::fill(t.due_soon, &[&title]),
+        _ => title,
     }
 }
 
@@ -71,6 +80,7 @@ fn now_ms() -> f64 {
 #[component]
 pub fn NotificationBell() -> impl IntoView {
     let bell = use_context::<Bell>().unwrap_or_else(Bell::provide);
+    let t = text();
     let open = RwSignal::new(false);
     let mark = ServerAction::<MarkNotificationsRead>::new();
     // Read in the browser only, into plain signals: the bell sits in the top bar of every page,
@@ -99,9 +109,11 @@ pub fn NotificationBell() -> impl IntoView {
     }
     let panel_id = "notification-panel";
     let label = move || match bell.unread.get() {
-        Some(0) | None => "Notifications".to_owned(),
-        Some(1) => "Notifications, 1 unread".to_owned(),
-        Some(n) => format!("Notifications, {n} unread"),
+        Some(0) | None => t.notifications.to_owned(),
+        Some(1) => t.notifications_unread_one.to_owned(),
+        // Not `i18n::fill`: this label is in the entry bundle, which stays free of the
+        // template code the pages share.
+        Some(n) => t.notifications_unread_other.replace("{0}", &n.to_string()),
     };
     let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" && open.get_untracked() {
@@ -135,10 +147,10 @@ pub fn NotificationBell() -> impl IntoView {
                     <span class="bell__count" data-testid="bell-count">{if n > 99 { "99+".to_owned() } else { n.to_string() }}</span>
                 })}
             </button>
-            <div id=panel_id class="bell__panel" role="region" aria-label="Notifications"
+            <div id=panel_id class="bell__panel" role="region" aria-label=t.notifications
                 hidden=move || !open.get()>
                 <div class="bell__head">
-                    <h2>"Notifications"</h2>
+                    <h2>{t.notifications}</h2>
                     <button class="button button--ghost button--small" type="button" data-testid="mark-all-read"
                         // aria-disabled, not disabled: a disabled button drops keyboard focus
                         // to the page the moment the last notification is read.
@@ -148,13 +160,13 @@ pub fn NotificationBell() -> impl IntoView {
                                 mark.dispatch(MarkNotificationsRead { ids: None });
                             }
                         }>
-                        "Mark all read"
+                        {t.mark_all_read}
                     </button>
                 </div>
                 {move || match items.get() {
-                    None => view! { <p class="muted bell__empty">"Loading…"</p> }.into_any(),
+                    None => view! { <p class="muted bell__empty">{t.loading}</p> }.into_any(),
                     Some(items) if items.is_empty() => view! {
-                        <p class="muted bell__empty">"Nothing new. You are all caught up."</p>
+                        <p class="muted bell__empty">{t.caught_up}</p>
                     }.into_any(),
                     // The list's code is a chunk of its own, loaded the first time there is one
                     // to show (never during hydration: the server renders no list).
@@ -173,13 +185,16 @@ fn notification_list(
     mark: ServerAction<MarkNotificationsRead>,
 ) -> AnyView {
     let now = now_ms();
+    let t = text();
     view! {
         <ul class="bell__list" data-testid="notifications">
             {items.into_iter().map(|n| {
                 let unread = n.read_at.is_none();
                 let id = n.id.clone();
-                let headline = n.headline();
-                let when = ago(&n.created_at, now);
+                let headline = headline_of(&n, t);
+                let created_at = n.created_at.clone();
+                // In the person's time zone, read from the account resource: inside the closure.
+                let when = move || crate::i18n::ago(&created_at, now, &crate::i18n::time_zone());
                 let excerpt = n.data.get("excerpt").and_then(|e| e.as_str()).map(str::to_owned);
                 let href = n.href().unwrap_or_else(|| "/workspaces".to_owned());
                 view! {
@@ -190,7 +205,7 @@ fn notification_list(
                         }>
                             <span class="bell__headline">{headline}</span>
                             {excerpt.map(|e| view! { <span class="bell__excerpt">{e}</span> })}
-                            <span class="bell__when">{when}{unread.then(|| view! { <span class="sr-only">", unread"</span> })}</span>
+                            <span class="bell__when">{when}{unread.then(|| view! { <span class="sr-only">{t.unread_suffix}</span> })}</span>
                         </A>
                     </li>
                 }
@@ -198,4 +213,58 @@ fn notification_list(
         </ul>
     }
     .into_any()
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    notifications: &'static str,
+    /// The bell's accessible name with 1 unread.
+    notifications_unread_one: &'static str,
+    /// The bell's accessible name with {0} (> 0, not 1) unread.
+    notifications_unread_other: &'static str,
+    mark_all_read: &'static str,
+    loading: &'static str,
+    caught_up: &'static str,
+    /// After the time of an unread notification, for screen readers.
+    unread_suffix: &'static str,
+    /// The actor when the notification names none.
+    someone: &'static str,
+    /// {0} actor, {1} task title
+    assigned: &'static str,
+    /// {0} actor, {1} task title
+    mentioned: &'static str,
+    /// {0} task title
+    due_soon: &'static str,
+}
+
+static EN: Text = Text {
+    notifications: "Notifications",
+    notifications_unread_one: "Notifications, 1 unread",
+    notifications_unread_other: "Notifications, {0} unread",
+    mark_all_read: "Mark all read",
+    loading: "Loading…",
+    caught_up: "Nothing new. You are all caught up.",
+    unread_suffix: ", unread",
+    someone: "Someone",
+    assigned: "{0} assigned you \u{201c}{1}\u{201d}",
+    mentioned: "{0} mentioned you on \u{201c}{1}\u{201d}",
+    due_soon: "\u{201c}{0}\u{201d} is due soon",
+};
+
+static DE: Text = Text {
+    notifications: "Benachrichtigungen",
+    notifications_unread_one: "Benachrichtigungen, 1 ungelesen",
+    notifications_unread_other: "Benachrichtigungen, {0} ungelesen",
+    mark_all_read: "Alle als gelesen markieren",
+    loading: "Wird geladen…",
+    caught_up: "Nichts Neues. Du bist auf dem neuesten Stand.",
+    unread_suffix: ", ungelesen",
+    someone: "Jemand",
+    assigned: "{0} hat dir \u{201e}{1}\u{201c} zugewiesen",
+    mentioned: "{0} hat dich in \u{201e}{1}\u{201c} erwähnt",
+    due_soon: "\u{201e}{0}\u{201c} ist bald fällig",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

@@ -14,6 +14,7 @@ use crate::auth::use_auth;
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let auth = use_auth();
+    let t = text();
     let action = ServerAction::<SignUp>::new();
     let navigate = use_navigate();
     let name = RwSignal::new(String::new());
@@ -55,6 +56,7 @@ pub fn SignUpPage() -> impl IntoView {
             name: name.get_untracked(),
             email: email.get_untracked(),
             password: password.get_untracked(),
+            locale: None,
         };
         match request.parse() {
             Ok(_) => {
@@ -70,23 +72,24 @@ pub fn SignUpPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Create an account"/>
+        <Title text=t.title/>
         <Transition fallback=|| ()>
             {move || auth.current().map(|_| view! { <Redirect path="/account"/> })}
         </Transition>
         <section class="auth-card" aria-labelledby="signup-title">
-            <h1 id="signup-title">"Create your account"</h1>
+            <h1 id="signup-title">{t.heading}</h1>
             <form class="form" method="post" action="/api/fn/sign_up" novalidate on:submit=on_submit>
-                <Field label="Name" name="name" kind="text" autocomplete="name" value=name error=field_error("name")/>
-                <Field label="Email" name="email" kind="email" autocomplete="email" value=email error=field_error("email")/>
-                <Field label="Password" name="password" kind="password" autocomplete="new-password" value=password error=field_error("password")
-                    hint="8 to 128 characters."/>
+                <Field label=t.name name="name" kind="text" autocomplete="name" value=name error=field_error("name")/>
+                <Field label=t.email name="email" kind="email" autocomplete="email" value=email error=field_error("email")/>
+                <Field label=t.password name="password" kind="password" autocomplete="new-password" value=password error=field_error("password")
+                    hint=t.password_hint/>
                 <p class="form-error" role="alert" data-testid="signup-error">{general_error}</p>
                 <button class="button button--primary button--wide" type="submit" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating…" } else { "Create account" }}
+                    {move || if action.pending().get() { t.creating } else { t.submit }}
                 </button>
             </form>
-            <p class="auth-card__alt">"Already have an account? " <A href="/signin">"Sign in"</A></p>
+            <p class="auth-card__alt">{t.have_account} <A href="/signin">{t.sign_in}</A></p>
+            <super::landing::LanguageSwitch next="/signup"/>
         </section>
     }
 }
@@ -123,4 +126,49 @@ fn Field(
             </p>
         </div>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    title: &'static str,
+    heading: &'static str,
+    name: &'static str,
+    email: &'static str,
+    password: &'static str,
+    password_hint: &'static str,
+    creating: &'static str,
+    submit: &'static str,
+    /// Followed by the sign-in link (keep the trailing space).
+    have_account: &'static str,
+    sign_in: &'static str,
+}
+
+static EN: Text = Text {
+    title: "Create an account",
+    heading: "Create your account",
+    name: "Name",
+    email: "Email",
+    password: "Password",
+    password_hint: "8 to 128 characters.",
+    creating: "Creating…",
+    submit: "Create account",
+    have_account: "Already have an account? ",
+    sign_in: "Sign in",
+};
+
+static DE: Text = Text {
+    title: "Konto erstellen",
+    heading: "Erstelle dein Konto",
+    name: "Name",
+    email: "E-Mail",
+    password: "Passwort",
+    password_hint: "8 bis 128 Zeichen.",
+    creating: "Wird erstellt…",
+    submit: "Konto erstellen",
+    have_account: "Du hast schon ein Konto? ",
+    sign_in: "Anmelden",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

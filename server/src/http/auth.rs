@@ -78,7 +78,7 @@ fn auth_body(issued: &IssuedSession) -> Json<AuthResponse> {
         (status = 409, description = "email_taken: an account with this email already exists.", body = ErrorBody),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
-        (status = 422, description = "validation_failed: fields names each bad field (email, password, name).", body = ErrorBody),
+        (status = 422, description = "validation_failed: fields names each bad field (email, password, name, locale).", body = ErrorBody),
     )
 )]
 async fn register(
@@ -378,8 +378,8 @@ async fn me(
     Ok(Json(json!({ "user": user })))
 }
 
-/// Change the caller's name and preferences: time zone (IANA name; reminders and the digest
-/// come in its mornings), mailed reminders, the daily digest.
+/// Change the caller's name and preferences: language of the UI (`en`, `de`), time zone (IANA
+/// name; reminders and the digest come in its mornings), mailed reminders, the daily digest.
 #[utoipa::path(
     patch,
     path = "/auth/me",
@@ -394,7 +394,7 @@ async fn me(
         (status = 403, response = ReadOnlyToken),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
-        (status = 422, description = "validation_failed: fields.name or fields.time_zone", body = ErrorBody),
+        (status = 422, description = "validation_failed: fields.name, fields.time_zone or fields.locale", body = ErrorBody),
     )
 )]
 async fn update_me(

@@ -6,6 +6,7 @@ mod attachments;
 mod auth;
 pub mod error;
 pub mod health;
+mod lang;
 mod notifications;
 pub mod openapi;
 pub mod pwa;
@@ -127,6 +128,8 @@ pub fn router(state: AppState) -> Router {
                 Router::new()
             })
             .nest_service("/pkg", bundles(&leptos_options))
+            // A visitor's pick of the UI's language (the start pages' links).
+            .route("/lang/{tag}", get(lang::choose))
             .merge(pwa::router(
                 std::path::Path::new(leptos_options.site_root.as_ref()),
                 leptos_options.site_pkg_dir.as_ref(),

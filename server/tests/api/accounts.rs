@@ -759,3 +759,93 @@ async fn https_deployments_get_secure_cookies_and_hsts() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn the_language_is_an_account_preference_and_the_browser_keeps_a_copy() {
+    let app = spawn_app().await;
+    // A new account speaks English unless it asks otherwise; a language it can't have is a
+    // field error.
+    let res = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "de@example.com", "password": "a fine password", "name": "Grete", "locale": "de-AT"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let body = json(res).await;
+    assert_eq!(body["user"]["locale"], "de", "{body}");
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    // Its new workspaces name their columns in German (the keys stay the same).
+    let res = app
+        .client
+        .post(app.url("/api/v1/workspaces"))
+        .bearer_auth(&token)
+        .json_body(&json!({"name": "Umzug"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let ws = json(res).await;
+    assert_eq!(ws["columns"][0]["key"], "todo", "{ws}");
+    assert_eq!(ws["columns"][0]["name"], "Zu erledigen", "{ws}");
+    assert_eq!(ws["columns"][2]["name"], "Erledigt", "{ws}");
+    let res = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "xx@example.com", "password": "a fine password", "name": "X", "locale": "tlh"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(json(res).await["error"]["fields"]["locale"].is_string());
+    let plain = app.register("en@example.com", "a fine password").await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/auth/me"))
+        .bearer_auth(&plain.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(res).await["user"]["locale"], "en");
+
+    // PATCH /auth/me changes it; a wrong one is a field error, a wrong type a malformed request.
+    let patch = |body: Value| {
+        app.client
+            .patch(app.url("/api/v1/auth/me"))
+            .bearer_auth(&token)
+            .json_body(&body)
+            .send()
+    };
+    let res = patch(json!({"locale": "fr"})).await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(json(res).await["error"]["fields"]["locale"].is_string());
+    let res = patch(json!({"locale": 7})).await.unwrap();
+    assert_eq!(res.status(), 400);
+    let res = patch(json!({"locale": "en"})).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(json(res).await["user"]["locale"], "en");
+    let res = patch(json!({"locale": "de", "time_zone": "Europe/Berlin"}))
+        .await
+        .unwrap();
+    let me = json(res).await;
+    assert_eq!(me["user"]["locale"], "de");
+    assert_eq!(me["user"]["time_zone"], "Europe/Berlin");
+
+    // Signing in in a browser (the UI's server function) hands the browser the account's
+    // language, so its pages render in it from the first byte.
+    let res = app
+        .client
+        .post(app.url("/api/fn/sign_in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("origin", app.url(""))
+        .body("email=de%40example.com&password=a+fine+password")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let lang = set_cookie(res.headers(), "tm_lang").expect("tm_lang cookie");
+    assert!(
+        lang.starts_with("tm_lang=de;") && lang.contains("Path=/"),
+        "{lang}"
+    );
+}

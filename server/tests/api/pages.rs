@@ -57,3 +57,63 @@ async fn the_status_server_function_answers() {
     assert_eq!(body["instance_id"], "test");
     assert_eq!(body["readiness"]["status"], "ready");
 }
+
+/// `<html lang>` and the start page's heading, as the server renders them for these headers.
+async fn start_page(app: &crate::helpers::TestApp, headers: &[(&str, &str)]) -> String {
+    let mut req = app.client.get(app.url("/"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn pages_render_in_the_language_the_browser_asks_for() {
+    let app = spawn_app().await;
+    let english = start_page(&app, &[]).await;
+    assert!(english.contains(r#"<html lang="en""#), "{english}");
+    let german = start_page(&app, &[("accept-language", "fr-FR,de;q=0.8,en;q=0.5")]).await;
+    assert!(german.contains(r#"<html lang="de""#), "{german}");
+    assert!(german.contains("Konto erstellen"), "German words: {german}");
+    assert!(!german.contains(">Create account<"), "{german}");
+    // The cookie (an account's or a visitor's pick) wins over the header.
+    let picked = start_page(&app, &[("accept-language", "de"), ("cookie", "tm_lang=en")]).await;
+    assert!(picked.contains(r#"<html lang="en""#), "{picked}");
+    // A cookie naming no language of ours is ignored.
+    let odd = start_page(&app, &[("accept-language", "de"), ("cookie", "tm_lang=xx")]).await;
+    assert!(odd.contains(r#"<html lang="de""#), "{odd}");
+}
+
+#[tokio::test]
+async fn a_visitor_picks_a_language_with_a_link() {
+    let app = spawn_app().await;
+    let res = app.get("/lang/de?next=/signin").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/signin");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("tm_lang=de;") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    // Never a redirect off this site; an unknown language is a 404, not an error page of ours.
+    let res = app.get("/lang/en?next=//evil.example/x").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/");
+    let res = app.get("/lang/en?next=https://evil.example").await;
+    assert_eq!(res.headers()["location"], "/");
+    let res = app.get("/lang/xx?next=/").await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(json_code(res).await, "not_found");
+    let res = app.get("/lang/de").await;
+    assert_eq!(res.headers()["location"], "/");
+}
+
+async fn json_code(res: reqwest::Response) -> String {
+    let body: Value = crate::helpers::json(res).await;
+    body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

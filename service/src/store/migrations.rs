@@ -278,6 +278,14 @@ DEFINE FIELD IF NOT EXISTS subject ON job TYPE option<string>;
 DEFINE INDEX IF NOT EXISTS job_subject ON job FIELDS subject, kind, state;
 "#,
     },
+    Migration {
+        version: 14,
+        name: "user language",
+        sql: r#"
+DEFINE FIELD IF NOT EXISTS locale ON user TYPE string DEFAULT 'en';
+UPDATE user SET locale = locale ?? 'en';
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).

@@ -7,7 +7,7 @@ use domain::task::{BoardData, TaskQuery, TaskView};
 use domain::workspace::MemberView;
 use leptos::prelude::*;
 
-use super::dates::{day_of, short_date};
+use super::dates::day_of;
 use super::{initials, load_error, member_name, task_href, use_ws};
 use crate::api::{
     add_card, board, fetch_task_page, move_card, AddCard as AddCardCall, MoveCard, BOARD_PAGE,
@@ -104,6 +104,7 @@ fn remove_task(cols: &mut [ColState], id: &str) {
 
 /// Applies one live task event; returns what to announce when someone else made it.
 fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
+    let t = text();
     if event.kind == "task.deleted" {
         let id = event.data.get("id")?.as_str()?;
         let title = cols
@@ -112,7 +113,7 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
             .find(|t| t.id == id)
             .map(|t| t.title.clone());
         remove_task(cols, id);
-        return title.map(|t| format!("deleted {t}"));
+        return title.map(|title| crate::i18n::fill(t.deleted, &[&title]));
     }
     let task: TaskView = serde_json::from_value(event.data.clone()).ok()?;
     // Already shown at this version or a later one (our own change, answered before its
@@ -130,9 +131,9 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
         .map(|c| c.name.clone())
         .unwrap_or_default();
     let what = match event.kind.as_str() {
-        "task.created" => format!("added {} to {column}", task.title),
-        "task.moved" => format!("moved {} to {column}", task.title),
-        _ => format!("changed {}", task.title),
+        "task.created" => crate::i18n::fill(t.added_by, &[&task.title, &column]),
+        "task.moved" => crate::i18n::fill(t.moved_by, &[&task.title, &column]),
+        _ => crate::i18n::fill(t.changed_by, &[&task.title]),
     };
     upsert_task(cols, task, event.kind == "task.created");
     Some(what)
@@ -177,15 +178,6 @@ fn focus_later(id: String) {
     let _ = id;
 }
 
-/// A column's count in words, for screen readers.
-fn card_count(n: u64) -> String {
-    if n == 1 {
-        "1 card".to_owned()
-    } else {
-        format!("{n} cards")
-    }
-}
-
 #[component]
 pub fn BoardView() -> impl IntoView {
     let ctx = use_ws();
@@ -210,10 +202,11 @@ pub fn BoardView() -> impl IntoView {
 
 #[component]
 fn BoardSkeleton() -> impl IntoView {
+    let t = text();
     view! {
         <div class="board" aria-busy="true">
             {(0..3).map(|_| view! { <section class="column column--skeleton"><div class="skeleton"></div><div class="skeleton"></div></section> }).collect_view()}
-            <p class="sr-only">"Loading the board…"</p>
+            <p class="sr-only">{t.loading}</p>
         </div>
     }
 }
@@ -228,6 +221,7 @@ type MoveArgs = (
 
 #[component]
 fn Board(data: BoardData) -> impl IntoView {
+    let t = text();
     let ctx = use_ws();
     let can_edit = data.workspace.role.can_edit_tasks();
     let ws_id = data.workspace.id.clone();
@@ -385,7 +379,7 @@ fn Board(data: BoardData) -> impl IntoView {
                 offline::unreachable(e)
                     && offline::queue(
                         &call,
-                        format!("Move “{title}” to {column_name}"),
+                        crate::i18n::fill(t.queue_move, &[&title, &column_name]),
                         &task_id,
                         "move",
                     )
@@ -415,14 +409,14 @@ fn Board(data: BoardData) -> impl IntoView {
                 .flatten();
             if let Err(Some(e)) = answer {
                 let _ = cols.try_set(snapshot);
-                let _ = error.try_set(Some(format!("The card could not be moved: {}", e.message)));
+                let _ = error.try_set(Some(crate::i18n::fill(t.move_failed, &[&e.message])));
             }
             let _ = announce.try_set(if failed {
-                format!("{title} was not moved.")
+                crate::i18n::fill(t.not_moved, &[&title])
             } else if queued {
-                format!("Moved {title} to {column_name}, position {at} of {of}. Saved on this device until you are back online.")
+                crate::i18n::fill(t.moved_offline, &[&title, &column_name, &at, &of])
             } else {
-                format!("Moved {title} to {column_name}, position {at} of {of}.")
+                crate::i18n::fill(t.moved, &[&title, &column_name, &at, &of])
             });
             if let Some(task) = settled {
                 // Re-rendering must not take the keyboard's place away.
@@ -481,7 +475,7 @@ fn Board(data: BoardData) -> impl IntoView {
                     .map(|c| c.name.clone())
             })
             .unwrap_or_default();
-        announce.set(format!("Added {} to {column}.", task.title));
+        announce.set(crate::i18n::fill(t.added, &[&task.title, &column]));
         cols.update(|c| {
             // Its live event may have arrived first.
             if c.iter()
@@ -501,7 +495,7 @@ fn Board(data: BoardData) -> impl IntoView {
     view! {
         <p class="form-error" role="alert">{move || error.get()}</p>
         <p class="sr-only" aria-live="polite">{move || announce.get()}</p>
-        {(!can_edit).then(|| view! { <p class="muted board-note">"You can read this board; your role does not allow changing it."</p> })}
+        {(!can_edit).then(|| view! { <p class="muted board-note">{t.read_only}</p> })}
         <Viewers live=live members=members/>
         <div class="board" data-testid="board">
             // Columns are rendered once and cards are keyed: a live change re-renders only the
@@ -623,6 +617,7 @@ fn Column(
     };
     let over = RwSignal::new(false);
     let card_status = status.clone();
+    let t = text();
 
     view! {
         <section class="column" class:column--over=move || over.get() aria-labelledby=labelled_by data-testid=format!("column-{status}")
@@ -638,9 +633,12 @@ fn Column(
             }>
             // The count in words for screen readers: aria-label is not allowed on a plain span
             // (readers would say only the number).
-            <h2 id=heading_id>{name.clone()} <span class="count"><span aria-hidden="true">{move || counts.get().0}</span><span class="sr-only">{move || card_count(counts.get().0)}</span></span>
+            <h2 id=heading_id>{name.clone()} <span class="count"><span aria-hidden="true">{move || counts.get().0}</span><span class="sr-only">{move || {
+                let n = counts.get().0;
+                crate::i18n::fill(crate::i18n::plural(n, t.cards_one, t.cards_other), &[&n])
+            }}</span></span>
             </h2>
-            {move || (counts.get().1 == 0).then(|| view! { <p class="column__empty">{if can_edit { "No cards yet. Add one below or drop one here." } else { "No cards." }}</p> })}
+            {move || (counts.get().1 == 0).then(|| view! { <p class="column__empty">{if can_edit { t.empty_can_add } else { t.empty }}</p> })}
             <ol class="cards">
                 <For each=move || rows.get() key=CardRow::key children=move |row: CardRow| view! {
                     <Card card=row.card status=card_status.clone() left=left.clone() right=right.clone()
@@ -653,7 +651,7 @@ fn Column(
                 let more_key = more_key.clone();
                 has_more.then(|| view! {
                     <button type="button" class="button button--ghost button--small column__more" on:click=move |_| more.run(more_key.clone())>
-                        {format!("Show more ({} not shown)", total.saturating_sub(shown))}
+                        {crate::i18n::fill(t.show_more, &[&total.saturating_sub(shown)])}
                     </button>
                 })
             }}
@@ -678,6 +676,7 @@ fn Card(
     members: StoredValue<Vec<MemberView>>,
     today: Memo<String>,
 ) -> impl IntoView {
+    let t = text();
     let id = card.id.clone();
     let title = card.title.clone();
     let drag_id = id.clone();
@@ -736,27 +735,27 @@ fn Card(
             }>
             <a class="task-card__title" id=format!("card-{}", card.id) href=task_href(&card.id)>{title.clone()}</a>
             <div class="task-card__meta">
-                <span class=format!("prio prio--{}", card.priority.as_str())>{card.priority.as_str()}</span>
+                <span class=format!("prio prio--{}", card.priority.as_str())>{crate::i18n::priority_label(card.priority)}</span>
                 {card.labels.iter().take(3).map(|l| view! { <span class="label">{l.clone()}</span> }).collect_view()}
                 {due.map(|d| {
                     let year = today.get_untracked().get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-                    let text = short_date(&d, year);
+                    let text = crate::i18n::short_date(&d, year);
                     let overdue = move || !done && day_of(&d).is_some_and(|day| !today.get().is_empty() && day < today.get().as_str());
                     // Said in words too, not only by its colour.
                     let in_words = overdue.clone();
-                    view! { <span class="due" class:due--overdue=overdue title="Due date">{text}{move || in_words().then(|| view! { <span class="sr-only">", overdue"</span> })}</span> }
+                    view! { <span class="due" class:due--overdue=overdue title={t.due_date}>{text}{move || in_words().then(|| view! { <span class="sr-only">{t.overdue}</span> })}</span> }
                 })}
-                {checklist.map(|c| view! { <span class="checks" title="Checklist done">"☑ "{c}</span> })}
+                {checklist.map(|c| view! { <span class="checks" title={t.checklist_done}>"☑ "{c}</span> })}
                 <span class="avatars">
-                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" role="img" title=name.clone() aria-label=format!("Assigned to {name}")>{ini}</span> }).collect_view()}
+                    {assignees.into_iter().map(|(ini, name)| view! { <span class="avatar" role="img" title=name.clone() aria-label={crate::i18n::fill(t.assigned_to, &[&name])}>{ini}</span> }).collect_view()}
                 </span>
             </div>
             {can_edit.then(|| view! {
-                <div class="card-moves" role="group" aria-label=format!("Move {title}")>
-                    {left.clone().map(|(l, name)| view! { <button type="button" class="icon-button" id=format!("mv-left-{}", card.id) aria-label=format!("Move {title} to {name}") on:click=go("left", l, None, None)>"←"</button> })}
-                    {above.clone().map(|a| view! { <button type="button" class="icon-button" id=format!("mv-up-{}", card.id) aria-label=format!("Move {title} up") on:click=go("up", key.clone(), Some(a), above2.clone())>"↑"</button> })}
-                    {below.clone().map(|b| view! { <button type="button" class="icon-button" id=format!("mv-down-{}", card.id) aria-label=format!("Move {title} down") on:click=go("down", key.clone(), below2.clone(), Some(b))>"↓"</button> })}
-                    {right.clone().map(|(r, name)| view! { <button type="button" class="icon-button" id=format!("mv-right-{}", card.id) aria-label=format!("Move {title} to {name}") on:click=go("right", r, None, None)>"→"</button> })}
+                <div class="card-moves" role="group" aria-label={crate::i18n::fill(t.move_group, &[&title])}>
+                    {left.clone().map(|(l, name)| view! { <button type="button" class="icon-button" id=format!("mv-left-{}", card.id) aria-label={crate::i18n::fill(t.move_to, &[&title, &name])} on:click=go("left", l, None, None)>"←"</button> })}
+                    {above.clone().map(|a| view! { <button type="button" class="icon-button" id=format!("mv-up-{}", card.id) aria-label={crate::i18n::fill(t.move_up, &[&title])} on:click=go("up", key.clone(), Some(a), above2.clone())>"↑"</button> })}
+                    {below.clone().map(|b| view! { <button type="button" class="icon-button" id=format!("mv-down-{}", card.id) aria-label={crate::i18n::fill(t.move_down, &[&title])} on:click=go("down", key.clone(), below2.clone(), Some(b))>"↓"</button> })}
+                    {right.clone().map(|(r, name)| view! { <button type="button" class="icon-button" id=format!("mv-right-{}", card.id) aria-label={crate::i18n::fill(t.move_to, &[&title, &name])} on:click=go("right", r, None, None)>"→"</button> })}
                 </div>
             })}
         </li>
@@ -777,6 +776,8 @@ fn AddCard(
     // Owned copies, not this form's stored values: an answer may arrive after a live change
     // re-rendered the board and disposed of this form.
     let Drafts(drafts) = expect_context::<Drafts>();
+    // Not `t`: the submit handler's `t` is the typed title.
+    let words = text();
     let title = {
         let key = status.clone();
         move || drafts.with(|d| d.get(&key).cloned().unwrap_or_default())
@@ -817,13 +818,10 @@ fn AddCard(
                     }
                     // Offline: kept on this device; the card appears when the queue replays it.
                     Err(e) if offline::unreachable(&e)
-                        && offline::queue(&call, format!("Add “{}” to {column}", call.title), "", "create") =>
+                        && offline::queue(&call, crate::i18n::fill(words.queue_add, &[&call.title, &column]), "", "create") =>
                     {
                         set_title(String::new());
-                        let _ = error.try_set(Some(format!(
-                            "You are offline: “{}” is saved on this device and added when you are back.",
-                            call.title
-                        )));
+                        let _ = error.try_set(Some(crate::i18n::fill(words.offline_added, &[&call.title])));
                     }
                     Err(e) => {
                         let _ = error.try_set(Some(e.message));
@@ -832,8 +830,8 @@ fn AddCard(
                 let _ = busy.try_set(false);
             });
         }>
-            <label class="sr-only" for=input_id.clone()>{format!("New card in {name}")}</label>
-            <input id=input_id type="text" placeholder="Add a card…" maxlength="200"
+            <label class="sr-only" for=input_id.clone()>{crate::i18n::fill(words.new_card_in, &[&name])}</label>
+            <input id=input_id type="text" placeholder=words.placeholder maxlength="200"
                 prop:value=title on:input={
                     let set_title = set_title.clone();
                     move |ev| set_title(event_target_value(&ev))
@@ -844,6 +842,115 @@ fn AddCard(
             <p class="form-error" role="alert">{move || error.get()}</p>
         </form>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    loading: &'static str,
+    read_only: &'static str,
+    /// Someone else's change, after their name: {0} title / {0} title, {1} column.
+    deleted: &'static str,
+    added_by: &'static str,
+    moved_by: &'static str,
+    changed_by: &'static str,
+    /// Our own changes: {0} title, {1} column, {2} position, {3} of.
+    moved: &'static str,
+    moved_offline: &'static str,
+    not_moved: &'static str,
+    move_failed: &'static str,
+    added: &'static str,
+    /// Offline queue labels: {0} title, {1} column.
+    queue_move: &'static str,
+    queue_add: &'static str,
+    offline_added: &'static str,
+    /// A column's count in words, for screen readers.
+    cards_one: &'static str,
+    cards_other: &'static str,
+    empty_can_add: &'static str,
+    empty: &'static str,
+    show_more: &'static str,
+    due_date: &'static str,
+    overdue: &'static str,
+    checklist_done: &'static str,
+    assigned_to: &'static str,
+    move_group: &'static str,
+    move_to: &'static str,
+    move_up: &'static str,
+    move_down: &'static str,
+    new_card_in: &'static str,
+    placeholder: &'static str,
+    also_here: &'static str,
+}
+
+static EN: Text = Text {
+    loading: "Loading the board…",
+    read_only: "You can read this board; your role does not allow changing it.",
+    deleted: "deleted {0}",
+    added_by: "added {0} to {1}",
+    moved_by: "moved {0} to {1}",
+    changed_by: "changed {0}",
+    moved: "Moved {0} to {1}, position {2} of {3}.",
+    moved_offline:
+        "Moved {0} to {1}, position {2} of {3}. Saved on this device until you are back online.",
+    not_moved: "{0} was not moved.",
+    move_failed: "The card could not be moved: {0}",
+    added: "Added {0} to {1}.",
+    queue_move: "Move “{0}” to {1}",
+    queue_add: "Add “{0}” to {1}",
+    offline_added: "You are offline: “{0}” is saved on this device and added when you are back.",
+    cards_one: "1 card",
+    cards_other: "{0} cards",
+    empty_can_add: "No cards yet. Add one below or drop one here.",
+    empty: "No cards.",
+    show_more: "Show more ({0} not shown)",
+    due_date: "Due date",
+    overdue: ", overdue",
+    checklist_done: "Checklist done",
+    assigned_to: "Assigned to {0}",
+    move_group: "Move {0}",
+    move_to: "Move {0} to {1}",
+    move_up: "Move {0} up",
+    move_down: "Move {0} down",
+    new_card_in: "New card in {0}",
+    placeholder: "Add a card…",
+    also_here: "Also here: {0}",
+};
+
+static DE: Text = Text {
+    loading: "Board wird geladen…",
+    read_only: "Du kannst dieses Board ansehen; deine Rolle erlaubt keine Änderungen.",
+    deleted: "hat „{0}“ gelöscht",
+    added_by: "hat „{0}“ zu {1} hinzugefügt",
+    moved_by: "hat „{0}“ nach {1} verschoben",
+    changed_by: "hat „{0}“ geändert",
+    moved: "„{0}“ nach {1} verschoben, Position {2} von {3}.",
+    moved_offline: "„{0}“ nach {1} verschoben, Position {2} von {3}. Auf diesem Gerät gespeichert, bis du wieder online bist.",
+    not_moved: "„{0}“ wurde nicht verschoben.",
+    move_failed: "Die Karte konnte nicht verschoben werden: {0}",
+    added: "„{0}“ zu {1} hinzugefügt.",
+    queue_move: "„{0}“ nach {1} verschieben",
+    queue_add: "„{0}“ zu {1} hinzufügen",
+    offline_added: "Du bist offline: „{0}“ ist auf diesem Gerät gespeichert und wird hinzugefügt, sobald du wieder online bist.",
+    cards_one: "1 Karte",
+    cards_other: "{0} Karten",
+    empty_can_add: "Noch keine Karten. Füge unten eine hinzu oder zieh eine hierher.",
+    empty: "Keine Karten.",
+    show_more: "Mehr anzeigen ({0} ausgeblendet)",
+    due_date: "Fälligkeitsdatum",
+    overdue: ", überfällig",
+    checklist_done: "Checkliste erledigt",
+    assigned_to: "Zugewiesen an {0}",
+    move_group: "„{0}“ verschieben",
+    move_to: "„{0}“ nach {1} verschieben",
+    move_up: "„{0}“ nach oben verschieben",
+    move_down: "„{0}“ nach unten verschieben",
+    new_card_in: "Neue Karte in {0}",
+    placeholder: "Karte hinzufügen…",
+    also_here: "Ebenfalls hier: {0}",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }
 
 #[cfg(test)]
@@ -966,6 +1073,7 @@ mod tests {
 /// Who else is looking at this workspace right now (names, from the live connection).
 #[component]
 fn Viewers(live: crate::live::Live, members: StoredValue<Vec<MemberView>>) -> impl IntoView {
+    let t = text();
     let me = crate::auth::use_auth().current().map(|u| u.id);
     let others = move || {
         live.viewers
@@ -981,7 +1089,7 @@ fn Viewers(live: crate::live::Live, members: StoredValue<Vec<MemberView>>) -> im
                 let names = others();
                 (!names.is_empty()).then(|| view! {
                     {names.iter().map(|n| view! { <span class="avatar" title=n.clone() aria-hidden="true">{initials(n)}</span> }).collect_view()}
-                    <span class="muted">{format!("Also here: {}", names.join(", "))}</span>
+                    <span class="muted">{crate::i18n::fill(t.also_here, &[&names.join(", ")])}</span>
                 })
             }}
         </p>

@@ -5,7 +5,7 @@ use domain::task::{TaskQuery, TaskView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::dates::{day_of, days_in_month, month_name, next_month, parse_day, prev_month, weekday};
+use super::dates::{day_of, days_in_month, next_month, parse_day, prev_month, weekday};
 use super::{load_error, use_ws};
 use crate::api::fetch_task_page;
 
@@ -61,8 +61,9 @@ pub fn CalendarView() -> impl IntoView {
         |(id, (y, m), _, _)| month_tasks(id, y, m),
     );
 
+    let t = text();
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading the calendar…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>
             {move || {
                 let (y, m) = month.get();
                 let today = ctx.today.get().and_then(Result::ok).unwrap_or_default();
@@ -90,20 +91,21 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
             .cloned()
             .collect()
     };
-    let title = format!("{} {y}", month_name(m));
+    let t = text();
+    let title = format!("{} {y}", crate::i18n::month_name(m));
     view! {
         <section class="calendar" aria-labelledby="cal-title">
             <div class="calendar__head">
-                <a class="button button--ghost" href=format!("?month={py:04}-{pm:02}") aria-label=format!("Previous month, {} {py}", month_name(pm))>"‹"</a>
+                <a class="button button--ghost" href=format!("?month={py:04}-{pm:02}") aria-label={crate::i18n::fill(t.previous, &[&crate::i18n::month_name(pm), &py])}>"‹"</a>
                 <h2 id="cal-title">{title.clone()}</h2>
-                <a class="button button--ghost" href=format!("?month={ny:04}-{nm:02}") aria-label=format!("Next month, {} {ny}", month_name(nm))>"›"</a>
-                <span class="muted">{format!("{} due this month", tasks.len())}</span>
+                <a class="button button--ghost" href=format!("?month={ny:04}-{nm:02}") aria-label={crate::i18n::fill(t.next, &[&crate::i18n::month_name(nm), &ny])}>"›"</a>
+                <span class="muted">{crate::i18n::fill(t.due_this_month, &[&tasks.len()])}</span>
             </div>
             <table class="calendar__grid" data-testid="calendar">
-                <caption class="sr-only">{format!("Tasks due in {title}")}</caption>
+                <caption class="sr-only">{crate::i18n::fill(t.tasks_due_in, &[&title])}</caption>
                 <thead><tr>
-                    {["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].into_iter().map(|d| view! {
-                        <th scope="col"><abbr title=d>{d[..3].to_owned()}</abbr></th>
+                    {t.weekdays.iter().enumerate().map(|(i, &d)| view! {
+                        <th scope="col"><abbr title=d>{crate::i18n::weekday_short(i)}</abbr></th>
                     }).collect_view()}
                 </tr></thead>
                 <tbody>
@@ -128,7 +130,7 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
                                                     href=format!("?month={y:04}-{m:02}&task={}", t.id)>{t.title}</a></li>
                                             }).collect_view()}
                                         </ul>
-                                        {(extra > 0).then(|| view! { <span class="muted small">{format!("+{extra} more")}</span> })}
+                                        {(extra > 0).then(|| view! { <span class="muted small">{crate::i18n::fill(t.more, &[&extra])}</span> })}
                                     </td>
                                 }.into_any()
                             }).collect_view()}
@@ -138,4 +140,61 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
             </table>
         </section>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    loading: &'static str,
+    /// {0} month name, {1} year of the previous month.
+    previous: &'static str,
+    /// {0} month name, {1} year of the next month.
+    next: &'static str,
+    /// {0} the number of tasks.
+    due_this_month: &'static str,
+    /// {0} "November 2026" → the table's caption.
+    tasks_due_in: &'static str,
+    /// Monday first; the full names (the header shows `crate::i18n::weekday_short`).
+    weekdays: [&'static str; 7],
+    /// {0} cards of a day not listed.
+    more: &'static str,
+}
+
+static EN: Text = Text {
+    loading: "Loading the calendar…",
+    previous: "Previous month, {0} {1}",
+    next: "Next month, {0} {1}",
+    due_this_month: "{0} due this month",
+    tasks_due_in: "Tasks due in {0}",
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    more: "+{0} more",
+};
+
+static DE: Text = Text {
+    loading: "Kalender wird geladen…",
+    previous: "Vorheriger Monat, {0} {1}",
+    next: "Nächster Monat, {0} {1}",
+    due_this_month: "{0} diesen Monat fällig",
+    tasks_due_in: "Im {0} fällige Aufgaben",
+    weekdays: [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ],
+    more: "+{0} weitere",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

@@ -2,7 +2,7 @@
 //! completions over 30 days, drawn as SVG by these components (each chart also has a text
 //! equivalent for screen readers).
 
-use domain::task::WorkspaceStats;
+use domain::task::{Priority, WorkspaceStats};
 use domain::workspace::{ColumnCategory, WorkspaceView};
 use leptos::prelude::*;
 
@@ -16,8 +16,9 @@ pub fn DashboardView() -> impl IntoView {
         move || (ctx.id.get(), ctx.changed.get(), ctx.remote.get()),
         |(id, _, _)| fetch_stats(id),
     );
+    let t = text();
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Counting…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{t.counting}</p> }>
             {move || {
                 let (ws, stats) = (ctx.workspace.get(), stats.get());
                 let ws = ws.and_then(Result::ok)?;
@@ -29,6 +30,7 @@ pub fn DashboardView() -> impl IntoView {
 
 #[component]
 fn Dashboard(ws: WorkspaceView, stats: WorkspaceStats) -> impl IntoView {
+    let t = text();
     let total: u64 = stats.by_status.values().sum();
     let done: u64 = ws
         .columns
@@ -54,31 +56,31 @@ fn Dashboard(ws: WorkspaceView, stats: WorkspaceStats) -> impl IntoView {
         })
         .collect();
     let prio_bars: Vec<(String, u64, &'static str)> = [
-        ("urgent", "bar--urgent"),
-        ("high", "bar--high"),
-        ("medium", "bar--medium"),
-        ("low", "bar--low"),
+        (Priority::Urgent, "bar--urgent"),
+        (Priority::High, "bar--high"),
+        (Priority::Medium, "bar--medium"),
+        (Priority::Low, "bar--low"),
     ]
     .into_iter()
     .map(|(p, class)| {
         (
-            p.to_owned(),
-            stats.by_priority.get(p).copied().unwrap_or(0),
+            crate::i18n::priority_label(p).to_owned(),
+            stats.by_priority.get(p.as_str()).copied().unwrap_or(0),
             class,
         )
     })
     .collect();
     view! {
         <div class="stats-tiles" data-testid="dashboard">
-            <Tile label="Open tasks" value={total - done}/>
-            <Tile label="Overdue" value=stats.overdue warn={stats.overdue > 0}/>
-            <Tile label="Assigned to me, open" value=stats.my_open/>
-            <Tile label="Completed, last 30 days" value=completed_30/>
+            <Tile label=t.open_tasks value={total - done}/>
+            <Tile label=t.overdue value=stats.overdue warn={stats.overdue > 0}/>
+            <Tile label=t.mine_open value=stats.my_open/>
+            <Tile label=t.completed_30 value=completed_30/>
         </div>
         <div class="charts">
-            <section class="panel chart" aria-labelledby="by-status"><h2 id="by-status">"By status"</h2><Bars bars=status_bars/></section>
-            <section class="panel chart" aria-labelledby="by-prio"><h2 id="by-prio">"By priority"</h2><Bars bars=prio_bars/></section>
-            <section class="panel chart chart--wide" aria-labelledby="per-day"><h2 id="per-day">"Completed per day"</h2>
+            <section class="panel chart" aria-labelledby="by-status"><h2 id="by-status">{t.by_status}</h2><Bars bars=status_bars/></section>
+            <section class="panel chart" aria-labelledby="by-prio"><h2 id="by-prio">{t.by_priority}</h2><Bars bars=prio_bars/></section>
+            <section class="panel chart chart--wide" aria-labelledby="per-day"><h2 id="per-day">{t.per_day}</h2>
                 <Columns days=stats.completed_per_day.iter().map(|d| (d.date.clone(), d.count)).collect()/>
             </section>
         </div>
@@ -130,7 +132,11 @@ fn Columns(days: Vec<(String, u64)>) -> impl IntoView {
     let n = days.len().max(1) as f64;
     let slot = 1000.0 / n;
     let total: u64 = days.iter().map(|d| d.1).sum();
-    let label = format!("{total} tasks completed in the last {} days", days.len());
+    let t = text();
+    let label = crate::i18n::fill(
+        crate::i18n::plural(total, t.completed_in_one, t.completed_in_other),
+        &[&total, &days.len()],
+    );
     let first = days.first().map(|d| d.0.clone()).unwrap_or_default();
     let last = days.last().map(|d| d.0.clone()).unwrap_or_default();
     view! {
@@ -148,4 +154,50 @@ fn Columns(days: Vec<(String, u64)>) -> impl IntoView {
             <text x="1000" y="162" text-anchor="end" class="bars__label">{last}</text>
         </svg>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    counting: &'static str,
+    open_tasks: &'static str,
+    overdue: &'static str,
+    mine_open: &'static str,
+    completed_30: &'static str,
+    by_status: &'static str,
+    by_priority: &'static str,
+    per_day: &'static str,
+    /// {0} tasks completed, {1} days → the per-day chart's text equivalent.
+    completed_in_one: &'static str,
+    completed_in_other: &'static str,
+}
+
+static EN: Text = Text {
+    counting: "Counting…",
+    open_tasks: "Open tasks",
+    overdue: "Overdue",
+    mine_open: "Assigned to me, open",
+    completed_30: "Completed, last 30 days",
+    by_status: "By status",
+    by_priority: "By priority",
+    per_day: "Completed per day",
+    // English says "tasks" for one as well (unchanged wording).
+    completed_in_one: "{0} tasks completed in the last {1} days",
+    completed_in_other: "{0} tasks completed in the last {1} days",
+};
+
+static DE: Text = Text {
+    counting: "Wird gezählt…",
+    open_tasks: "Offene Aufgaben",
+    overdue: "Überfällig",
+    mine_open: "Mir zugewiesen, offen",
+    completed_30: "Erledigt, letzte 30 Tage",
+    by_status: "Nach Status",
+    by_priority: "Nach Priorität",
+    per_day: "Erledigt pro Tag",
+    completed_in_one: "1 Aufgabe in den letzten {1} Tagen erledigt",
+    completed_in_other: "{0} Aufgaben in den letzten {1} Tagen erledigt",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

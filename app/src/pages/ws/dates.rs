@@ -1,43 +1,11 @@
 //! Dates without a date library (the wasm bundle stays small): RFC 3339 strings in UTC, days as
 //! `YYYY-MM-DD`.
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `YYYY-MM-DD` of an RFC 3339 UTC time.
 pub fn day_of(rfc3339: &str) -> Option<&str> {
     rfc3339
         .get(..10)
         .filter(|d| d.as_bytes().get(4) == Some(&b'-'))
-}
-
-/// "Dec 1" (and the year when it is not `this_year`).
-pub fn short_date(rfc3339: &str, this_year: i32) -> String {
-    let Some((y, m, d)) = day_of(rfc3339).and_then(parse_day) else {
-        return rfc3339.to_owned();
-    };
-    let name = &MONTHS[(m - 1) as usize][..3];
-    if y == this_year {
-        format!("{name} {d}")
-    } else {
-        format!("{name} {d}, {y}")
-    }
-}
-
-pub fn month_name(m: u32) -> &'static str {
-    MONTHS.get((m.max(1) - 1) as usize).copied().unwrap_or("")
 }
 
 pub fn parse_day(day: &str) -> Option<(i32, u32, u32)> {
@@ -131,8 +99,6 @@ mod tests {
         assert_eq!(weekday(2000, 1, 1), 5, "a Saturday");
         assert_eq!(days_in_month(2028, 2), 29);
         assert_eq!(days_in_month(2100, 2), 28);
-        assert_eq!(short_date("2026-12-01T09:00:00Z", 2026), "Dec 1");
-        assert_eq!(short_date("2027-01-05T09:00:00Z", 2026), "Jan 5, 2027");
         assert_eq!(
             day_to_due("2026-12-01").as_deref(),
             Some("2026-12-01T23:59:59Z")

@@ -1,12 +1,12 @@
 //! The list (table) view: filters and sort live in the URL (a plain GET form, so it works
 //! before hydration and links can be shared), pages load on demand, and filters can be saved.
 
-use domain::task::{TaskQuery, TaskView};
+use domain::task::{Priority, TaskQuery, TaskView};
 use domain::workspace::{Column, MemberView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::dates::{day_of, day_to_due, day_to_start, short_date};
+use super::dates::{day_of, day_to_due, day_to_start};
 use super::{load_error, member_name, use_ws};
 use crate::api::{delete_filter, fetch_task_page, members, save_filter, saved_filters};
 
@@ -37,6 +37,7 @@ pub fn encode(v: &str) -> String {
 #[component]
 pub fn ListView() -> impl IntoView {
     let ctx = use_ws();
+    let tx = text();
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).filter(|v| !v.is_empty());
     // The filters as a query string, in a fixed order (what a saved filter stores).
@@ -113,13 +114,13 @@ pub fn ListView() -> impl IntoView {
             <SavedFilters current=filter_string/>
         </div>
         <p class="form-error" role="alert">{move || error.get()}</p>
-        <Transition fallback=|| view! { <p class="muted">"Loading tasks…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{tx.loading}</p> }>
             {move || {
                 let columns = ctx.workspace.get().and_then(Result::ok).map(|w| w.columns).unwrap_or_default();
                 let people = people.get().and_then(Result::ok).unwrap_or_default();
                 first.get().map(|r| match r {
                     Ok(page) if page.items.is_empty() => view! {
-                        <section class="empty-state"><h2>"No tasks match"</h2><p class="muted">"Change or clear the filters above."</p></section>
+                        <section class="empty-state"><h2>{tx.no_match}</h2><p class="muted">{tx.no_match_hint}</p></section>
                     }.into_any(),
                     Ok(page) => {
                         let columns = StoredValue::new(columns);
@@ -128,15 +129,15 @@ pub fn ListView() -> impl IntoView {
                         let base = StoredValue::new(base);
                         view! {
                             <table class="task-table" data-testid="task-table">
-                                <caption class="sr-only">"Tasks"</caption>
-                                <thead><tr><th scope="col">"Title"</th><th scope="col">"Status"</th><th scope="col">"Priority"</th><th scope="col">"Assignees"</th><th scope="col">"Labels"</th><th scope="col">"Due"</th></tr></thead>
+                                <caption class="sr-only">{tx.tasks}</caption>
+                                <thead><tr><th scope="col">{tx.title}</th><th scope="col">{tx.status}</th><th scope="col">{tx.priority}</th><th scope="col">{tx.assignees}</th><th scope="col">{tx.labels}</th><th scope="col">{tx.due}</th></tr></thead>
                                 <tbody>
                                     {page.items.into_iter().map(|t| view! { <Row t=t columns=columns people=people base=base/> }).collect_view()}
                                     {move || extra.get().into_iter().map(|t| view! { <Row t=t columns=columns people=people base=base/> }).collect_view()}
                                 </tbody>
                             </table>
                             {move || next.get().is_some().then(|| view! {
-                                <button type="button" class="button button--ghost" on:click=load_more>"Load more"</button>
+                                <button type="button" class="button button--ghost" on:click=load_more>{tx.load_more}</button>
                             })}
                         }.into_any()
                     }
@@ -177,10 +178,10 @@ fn Row(
         <tr>
             <td><a href=href>{t.title.clone()}</a></td>
             <td>{status}</td>
-            <td><span class=format!("prio prio--{}", t.priority.as_str())>{t.priority.as_str()}</span></td>
+            <td><span class=format!("prio prio--{}", t.priority.as_str())>{crate::i18n::priority_label(t.priority)}</span></td>
             <td>{names}</td>
             <td>{t.labels.iter().map(|l| view! { <span class="label">{l.clone()}</span> }).collect_view()}</td>
-            <td>{t.due_at.as_deref().map(|d| short_date(d, 0)).unwrap_or_default()}</td>
+            <td>{t.due_at.as_deref().map(|d| crate::i18n::short_date(d, 0)).unwrap_or_default()}</td>
         </tr>
     }
 }
@@ -191,44 +192,45 @@ fn FilterForm(
     people: Vec<MemberView>,
     get: Callback<String, String>,
 ) -> impl IntoView {
+    let tx = text();
     let v = move |k: &str| get.run(k.to_owned());
     let date = move |k: &str| {
         let raw = v(k);
         day_of(&raw).map(str::to_owned).unwrap_or(raw)
     };
     view! {
-        <form class="filters" method="get" aria-label="Filter tasks">
-            <label class="field"><span>"Text"</span><input type="search" name="q" value=v("q") placeholder="In title or description"/></label>
-            <div class="field"><label for="lf-status">"Status"</label>
+        <form class="filters" method="get" aria-label=tx.filter_tasks>
+            <label class="field"><span>{tx.text}</span><input type="search" name="q" value=v("q") placeholder=tx.text_placeholder/></label>
+            <div class="field"><label for="lf-status">{tx.status}</label>
                 <select id="lf-status" name="status">
-                    <option value="">"Any"</option>
+                    <option value="">{tx.any}</option>
                     {columns.into_iter().map(|c| { let sel = v("status") == c.key; view! { <option value=c.key.clone() selected=sel>{c.name}</option> } }).collect_view()}
                 </select>
             </div>
-            <div class="field"><label for="lf-priority">"Priority"</label>
+            <div class="field"><label for="lf-priority">{tx.priority}</label>
                 <select id="lf-priority" name="priority">
-                    <option value="">"Any"</option>
-                    {["urgent", "high", "medium", "low"].into_iter().map(|p| view! { <option value=p selected=v("priority") == p>{p}</option> }).collect_view()}
+                    <option value="">{tx.any}</option>
+                    {[Priority::Urgent, Priority::High, Priority::Medium, Priority::Low].into_iter().map(|p| view! { <option value=p.as_str() selected=v("priority") == p.as_str()>{crate::i18n::priority_label(p)}</option> }).collect_view()}
                 </select>
             </div>
-            <div class="field"><label for="lf-assignee">"Assignee"</label>
+            <div class="field"><label for="lf-assignee">{tx.assignee}</label>
                 <select id="lf-assignee" name="assignee">
-                    <option value="">"Anyone"</option>
+                    <option value="">{tx.anyone}</option>
                     {people.into_iter().map(|m| { let sel = v("assignee") == m.user_id; view! { <option value=m.user_id.clone() selected=sel>{m.name}</option> } }).collect_view()}
                 </select>
             </div>
-            <label class="field"><span>"Label"</span><input type="text" name="label" value=v("label")/></label>
-            <label class="field"><span>"Due after"</span><input type="date" name="due_after" value=date("due_after")/></label>
-            <label class="field"><span>"Due before"</span><input type="date" name="due_before" value=date("due_before")/></label>
-            <div class="field"><label for="lf-sort">"Sort"</label>
+            <label class="field"><span>{tx.label}</span><input type="text" name="label" value=v("label")/></label>
+            <label class="field"><span>{tx.due_after}</span><input type="date" name="due_after" value=date("due_after")/></label>
+            <label class="field"><span>{tx.due_before}</span><input type="date" name="due_before" value=date("due_before")/></label>
+            <div class="field"><label for="lf-sort">{tx.sort}</label>
                 <select id="lf-sort" name="sort">
-                    {[("position", "Board order"), ("due_at", "Due date"), ("priority", "Priority"), ("updated_at", "Recently updated"), ("created_at", "Newest")]
+                    {[("position", tx.sort_position), ("due_at", tx.sort_due), ("priority", tx.priority), ("updated_at", tx.sort_updated), ("created_at", tx.sort_newest)]
                         .into_iter().map(|(k, l)| view! { <option value=k selected=v("sort") == k>{l}</option> }).collect_view()}
                 </select>
             </div>
             <div class="filters__actions">
-                <button type="submit" class="button button--primary">"Apply"</button>
-                <a class="button button--ghost" href="?">"Clear"</a>
+                <button type="submit" class="button button--primary">{tx.apply}</button>
+                <a class="button button--ghost" href="?">{tx.clear}</a>
             </div>
         </form>
     }
@@ -237,6 +239,7 @@ fn FilterForm(
 #[component]
 fn SavedFilters(current: Memo<String>) -> impl IntoView {
     let ctx = use_ws();
+    let tx = text();
     let version = RwSignal::new(0u32);
     let list = Resource::new_blocking(
         move || (ctx.id.get(), version.get()),
@@ -260,7 +263,11 @@ fn SavedFilters(current: Memo<String>) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(
                     e.fields
-                        .and_then(|f| f.into_iter().next().map(|(k, v)| format!("The {k} {v}.")))
+                        .and_then(|f| {
+                            f.into_iter()
+                                .next()
+                                .map(|(k, v)| crate::i18n::fill(tx.field_error, &[&k, &v]))
+                        })
                         .unwrap_or(e.message),
                 )),
             }
@@ -268,17 +275,18 @@ fn SavedFilters(current: Memo<String>) -> impl IntoView {
     };
     view! {
         <aside class="saved-filters" aria-labelledby="saved-title">
-            <h2 id="saved-title">"Saved filters"</h2>
+            <h2 id="saved-title">{tx.saved_filters}</h2>
             <Transition fallback=|| ()>
                 {move || list.get().map(|r| match r {
-                    Ok(items) if items.is_empty() => view! { <p class="muted small">"None yet: filter the list, then save it here."</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! { <p class="muted small">{tx.saved_none}</p> }.into_any(),
                     Ok(items) => view! {
                         <ul>
                             {items.into_iter().map(|f| {
                                 let fid = f.id.clone();
+                                let delete_label = crate::i18n::fill(tx.delete_saved, &[&f.name]);
                                 view! {
                                     <li><a href=format!("?{}", f.query)>{f.name.clone()}</a>
-                                        <button type="button" class="icon-button" aria-label=format!("Delete the saved filter {}", f.name) on:click=move |_| {
+                                        <button type="button" class="icon-button" aria-label=delete_label on:click=move |_| {
                                             let (id, fid) = (ctx.id.get_untracked(), fid.clone());
                                             leptos::task::spawn_local(async move {
                                                 match delete_filter(id, fid).await {
@@ -296,11 +304,128 @@ fn SavedFilters(current: Memo<String>) -> impl IntoView {
                 })}
             </Transition>
             <form class="saved-filters__new" on:submit=save>
-                <label class="sr-only" for="filter-name">"Name for the current filter"</label>
-                <input id="filter-name" type="text" placeholder="Name this filter…" maxlength="60" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                <button type="submit" class="button button--ghost button--small">"Save"</button>
+                <label class="sr-only" for="filter-name">{tx.filter_name}</label>
+                <input id="filter-name" type="text" placeholder=tx.filter_name_placeholder maxlength="60" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <button type="submit" class="button button--ghost button--small">{tx.save}</button>
             </form>
             <p class="form-error" role="alert">{move || error.get()}</p>
         </aside>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    loading: &'static str,
+    no_match: &'static str,
+    no_match_hint: &'static str,
+    tasks: &'static str,
+    title: &'static str,
+    status: &'static str,
+    priority: &'static str,
+    assignees: &'static str,
+    labels: &'static str,
+    due: &'static str,
+    load_more: &'static str,
+    filter_tasks: &'static str,
+    text: &'static str,
+    text_placeholder: &'static str,
+    any: &'static str,
+    assignee: &'static str,
+    anyone: &'static str,
+    label: &'static str,
+    due_after: &'static str,
+    due_before: &'static str,
+    sort: &'static str,
+    sort_position: &'static str,
+    sort_due: &'static str,
+    sort_updated: &'static str,
+    sort_newest: &'static str,
+    apply: &'static str,
+    clear: &'static str,
+    /// (field, the server's message about it)
+    field_error: &'static str,
+    saved_filters: &'static str,
+    saved_none: &'static str,
+    delete_saved: &'static str,
+    filter_name: &'static str,
+    filter_name_placeholder: &'static str,
+    save: &'static str,
+}
+
+static EN: Text = Text {
+    loading: "Loading tasks…",
+    no_match: "No tasks match",
+    no_match_hint: "Change or clear the filters above.",
+    tasks: "Tasks",
+    title: "Title",
+    status: "Status",
+    priority: "Priority",
+    assignees: "Assignees",
+    labels: "Labels",
+    due: "Due",
+    load_more: "Load more",
+    filter_tasks: "Filter tasks",
+    text: "Text",
+    text_placeholder: "In title or description",
+    any: "Any",
+    assignee: "Assignee",
+    anyone: "Anyone",
+    label: "Label",
+    due_after: "Due after",
+    due_before: "Due before",
+    sort: "Sort",
+    sort_position: "Board order",
+    sort_due: "Due date",
+    sort_updated: "Recently updated",
+    sort_newest: "Newest",
+    apply: "Apply",
+    clear: "Clear",
+    field_error: "The {0} {1}.",
+    saved_filters: "Saved filters",
+    saved_none: "None yet: filter the list, then save it here.",
+    delete_saved: "Delete the saved filter {0}",
+    filter_name: "Name for the current filter",
+    filter_name_placeholder: "Name this filter…",
+    save: "Save",
+};
+
+static DE: Text = Text {
+    loading: "Aufgaben werden geladen…",
+    no_match: "Keine passenden Aufgaben",
+    no_match_hint: "Ändere die Filter oben oder setze sie zurück.",
+    tasks: "Aufgaben",
+    title: "Titel",
+    status: "Status",
+    priority: "Priorität",
+    assignees: "Zuständig",
+    labels: "Labels",
+    due: "Fällig",
+    load_more: "Mehr laden",
+    filter_tasks: "Aufgaben filtern",
+    text: "Text",
+    text_placeholder: "In Titel oder Beschreibung",
+    any: "Alle",
+    assignee: "Zuständig",
+    anyone: "Alle",
+    label: "Label",
+    due_after: "Fällig nach",
+    due_before: "Fällig vor",
+    sort: "Sortierung",
+    sort_position: "Board-Reihenfolge",
+    sort_due: "Fälligkeitsdatum",
+    sort_updated: "Zuletzt geändert",
+    sort_newest: "Neueste zuerst",
+    apply: "Anwenden",
+    clear: "Zurücksetzen",
+    field_error: "{0}: {1}.",
+    saved_filters: "Gespeicherte Filter",
+    saved_none: "Noch keine: Filtere die Liste und speichere den Filter dann hier.",
+    delete_saved: "Gespeicherten Filter {0} löschen",
+    filter_name: "Name für den aktuellen Filter",
+    filter_name_placeholder: "Filter benennen…",
+    save: "Speichern",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

@@ -10,18 +10,12 @@ use super::{load_error, use_ws};
 use crate::api::{invite_member, members, remove_member, set_member_role};
 use crate::auth::use_auth;
 
-const ROLES: [(Role, &str); 4] = [
-    (Role::Viewer, "Viewer — reads"),
-    (Role::Commenter, "Commenter — reads and comments"),
-    (Role::Editor, "Editor — also creates and changes tasks"),
-    (
-        Role::Owner,
-        "Owner — also manages members, columns and the workspace",
-    ),
-];
+/// Every role, lowest first; `Text::role_descriptions` describes them in this order.
+const ROLES: [Role; 4] = [Role::Viewer, Role::Commenter, Role::Editor, Role::Owner];
 
 #[component]
 pub fn MembersView() -> impl IntoView {
+    let t = text();
     let ctx = use_ws();
     let auth = use_auth();
     let version = RwSignal::new(0u32);
@@ -41,12 +35,18 @@ pub fn MembersView() -> impl IntoView {
                 Ok(m) => {
                     email.set(String::new());
                     error.set(None);
-                    notice.set(Some(format!("{} joined as {}.", m.name, m.role.as_str())));
+                    notice.set(Some(crate::i18n::fill(
+                        t.joined,
+                        &[&m.name, &crate::i18n::role_label(m.role)],
+                    )));
                     version.update(|v| *v += 1);
                 }
                 Err(e) => error.set(Some(
                     e.fields
-                        .and_then(|f| f.get("email").map(|w| format!("That email {w}.")))
+                        .and_then(|f| {
+                            f.get("email")
+                                .map(|w| crate::i18n::fill(t.email_error, &[&w.as_str()]))
+                        })
                         .unwrap_or(e.message),
                 )),
             }
@@ -55,10 +55,10 @@ pub fn MembersView() -> impl IntoView {
 
     view! {
         <section class="panel members" aria-labelledby="members-title">
-            <h2 id="members-title">"Members"</h2>
+            <h2 id="members-title">{t.members}</h2>
             <p class="form-error" role="alert">{move || error.get()}</p>
             <p class="form-ok" role="status">{move || notice.get()}</p>
-            <Transition fallback=|| view! { <p class="muted">"Loading members…"</p> }>
+            <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>
                 {move || {
                     let me = auth.current().map(|u| u.id).unwrap_or_default();
                     let my_role = ctx.workspace.get().and_then(Result::ok).map(|w| w.role);
@@ -78,18 +78,18 @@ pub fn MembersView() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || ctx.workspace.get().and_then(Result::ok).filter(|w| w.role.can_manage()).map(|_| view! {
                 <section class="panel" aria-labelledby="invite-title">
-                    <h2 id="invite-title">"Invite someone"</h2>
-                    <p class="muted">"They need an account here first; they see the workspace as soon as you add them."</p>
+                    <h2 id="invite-title">{t.invite_title}</h2>
+                    <p class="muted">{t.invite_hint}</p>
                     <form class="form form--inline" on:submit=invite>
-                        <label class="field"><span>"Email"</span>
+                        <label class="field"><span>{t.email}</span>
                             <input type="email" required=true autocomplete="off" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
                         </label>
-                        <div class="field"><label for="invite-role">"Role"</label>
+                        <div class="field"><label for="invite-role">{t.role}</label>
                             <select id="invite-role" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
-                                {ROLES.into_iter().map(|(r, l)| view! { <option value=r.as_str() selected=r == Role::Editor>{l}</option> }).collect_view()}
+                                {ROLES.into_iter().zip(t.role_descriptions).map(|(r, l)| view! { <option value=r.as_str() selected=r == Role::Editor>{l}</option> }).collect_view()}
                             </select>
                         </div>
-                        <button class="button button--primary" type="submit">"Add member"</button>
+                        <button class="button button--primary" type="submit">{t.add_member}</button>
                     </form>
                 </section>
             })}
@@ -107,6 +107,7 @@ fn MemberRow(
     notice: RwSignal<Option<String>>,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
 ) -> impl IntoView {
+    let t = text();
     let ctx = use_ws();
     let is_me = m.user_id == me;
     let uid = StoredValue::new(m.user_id.clone());
@@ -120,7 +121,10 @@ fn MemberRow(
             match set_member_role(id, uid.get_value(), r).await {
                 Ok(m) => {
                     error.set(None);
-                    notice.set(Some(format!("{} is now {}.", m.name, m.role.as_str())));
+                    notice.set(Some(crate::i18n::fill(
+                        t.role_changed,
+                        &[&m.name, &crate::i18n::role_label(m.role)],
+                    )));
                     version.update(|v| *v += 1);
                     ctx.bump();
                 }
@@ -135,11 +139,11 @@ fn MemberRow(
         #[cfg(feature = "hydrate")]
         {
             let question = if is_me {
-                "Leave this workspace?".to_owned()
+                t.leave_question
             } else {
-                "Remove this member?".to_owned()
+                t.remove_question
             };
-            if !window().confirm_with_message(&question).unwrap_or(false) {
+            if !window().confirm_with_message(question).unwrap_or(false) {
                 return;
             }
         }
@@ -157,22 +161,105 @@ fn MemberRow(
         <li class="member">
             <span class="avatar avatar--lg" aria-hidden="true">{super::initials(&m.name)}</span>
             <div class="member__who">
-                <strong>{m.name.clone()}{is_me.then_some(" (you)")}</strong>
+                <strong>{m.name.clone()}{is_me.then_some(t.you)}</strong>
                 <span class="muted">{m.email.clone()}</span>
             </div>
             {if manage {
                 view! {
-                    <label class="sr-only" for=format!("role-{}", m.user_id)>{format!("Role of {name}")}</label>
+                    <label class="sr-only" for=format!("role-{}", m.user_id)>{crate::i18n::fill(t.role_of, &[&name])}</label>
                     <select id=format!("role-{}", m.user_id) on:change=change>
-                        {ROLES.into_iter().map(|(r, _)| view! { <option value=r.as_str() selected=r == m.role>{r.as_str()}</option> }).collect_view()}
+                        {ROLES.into_iter().map(|r| view! { <option value=r.as_str() selected=r == m.role>{crate::i18n::role_label(r)}</option> }).collect_view()}
                     </select>
                 }.into_any()
             } else {
-                view! { <span class="badge">{m.role.as_str()}</span> }.into_any()
+                view! { <span class="badge">{crate::i18n::role_label(m.role)}</span> }.into_any()
             }}
             {(manage || is_me).then(|| view! {
-                <button type="button" class="button button--ghost button--small" on:click=remove>{if is_me { "Leave" } else { "Remove" }}</button>
+                <button type="button" class="button button--ghost button--small" on:click=remove>{if is_me { t.leave } else { t.remove }}</button>
             })}
         </li>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    /// What each role may do, in the order of `ROLES`.
+    role_descriptions: [&'static str; 4],
+    /// {0} name, {1} role
+    joined: &'static str,
+    /// {0} the server's reason the email was refused.
+    email_error: &'static str,
+    members: &'static str,
+    loading: &'static str,
+    invite_title: &'static str,
+    invite_hint: &'static str,
+    email: &'static str,
+    role: &'static str,
+    add_member: &'static str,
+    /// {0} name, {1} role
+    role_changed: &'static str,
+    /// Confirmations are asked in the browser only.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    leave_question: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    remove_question: &'static str,
+    you: &'static str,
+    /// {0} the member's name
+    role_of: &'static str,
+    leave: &'static str,
+    remove: &'static str,
+}
+
+static EN: Text = Text {
+    role_descriptions: [
+        "Viewer — reads",
+        "Commenter — reads and comments",
+        "Editor — also creates and changes tasks",
+        "Owner — also manages members, columns and the workspace",
+    ],
+    joined: "{0} joined as {1}.",
+    email_error: "That email {0}.",
+    members: "Members",
+    loading: "Loading members…",
+    invite_title: "Invite someone",
+    invite_hint: "They need an account here first; they see the workspace as soon as you add them.",
+    email: "Email",
+    role: "Role",
+    add_member: "Add member",
+    role_changed: "{0} is now {1}.",
+    leave_question: "Leave this workspace?",
+    remove_question: "Remove this member?",
+    you: " (you)",
+    role_of: "Role of {0}",
+    leave: "Leave",
+    remove: "Remove",
+};
+
+static DE: Text = Text {
+    role_descriptions: [
+        "Leser – liest",
+        "Kommentator – liest und kommentiert",
+        "Bearbeiter – erstellt und ändert auch Aufgaben",
+        "Inhaber – verwaltet auch Mitglieder, Spalten und den Workspace",
+    ],
+    joined: "{0} wurde als {1} hinzugefügt.",
+    email_error: "E-Mail-Adresse: {0}.",
+    members: "Mitglieder",
+    loading: "Mitglieder werden geladen…",
+    invite_title: "Jemanden einladen",
+    invite_hint: "Die Person braucht hier zuerst ein Konto; sie sieht den Workspace, sobald du sie hinzufügst.",
+    email: "E-Mail",
+    role: "Rolle",
+    add_member: "Mitglied hinzufügen",
+    role_changed: "{0} ist jetzt {1}.",
+    leave_question: "Diesen Workspace verlassen?",
+    remove_question: "Dieses Mitglied entfernen?",
+    you: " (du)",
+    role_of: "Rolle von {0}",
+    leave: "Verlassen",
+    remove: "Entfernen",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

@@ -75,16 +75,17 @@ pub fn member_name(members: &[MemberView], user_id: &str) -> String {
     members
         .iter()
         .find(|m| m.user_id == user_id)
-        .map_or_else(|| "Former member".to_owned(), |m| m.name.clone())
+        .map_or_else(|| text().former_member.to_owned(), |m| m.name.clone())
 }
 
 /// A failed load, with a way out.
 pub fn load_error(e: ApiError) -> AnyView {
+    let t = text();
     view! {
         <section class="empty-state" role="alert">
-            <h2>"This could not be loaded"</h2>
+            <h2>{t.not_loaded}</h2>
             <p>{e.message}</p>
-            <A href="/workspaces" attr:class="button button--ghost">"Your workspaces"</A>
+            <A href="/workspaces" attr:class="button button--ghost">{t.your_workspaces}</A>
         </section>
     }
     .into_any()
@@ -92,6 +93,7 @@ pub fn load_error(e: ApiError) -> AnyView {
 
 #[component]
 pub fn WorkspaceShell() -> impl IntoView {
+    let t = text();
     let auth = use_auth();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
@@ -129,16 +131,16 @@ pub fn WorkspaceShell() -> impl IntoView {
                     <header class="ws-head">
                         <div class="ws-head__title">
                             <WorkspaceSwitcher current=w.clone() all=all/>
-                            <span class="badge" title="Your role here">{w.role.as_str()}</span>
+                            <span class="badge" title=t.your_role>{crate::i18n::role_label(w.role)}</span>
                             <LiveBadge live=live/>
                         </div>
                         <form class="ws-search" role="search" method="get" action=format!("/w/{}/search", w.id)>
-                            <label class="sr-only" for="ws-search-q">"Search tasks"</label>
-                            <input id="ws-search-q" type="search" name="q" placeholder="Search tasks and comments…" value=search_q() autocomplete="off"/>
+                            <label class="sr-only" for="ws-search-q">{t.search_tasks}</label>
+                            <input id="ws-search-q" type="search" name="q" placeholder=t.search_placeholder value=search_q() autocomplete="off"/>
                         </form>
                     </header>
-                    <nav class="tabs" aria-label="Workspace views">
-                        {[("", "Board"), ("/list", "List"), ("/calendar", "Calendar"), ("/dashboard", "Dashboard"), ("/members", "Members"), ("/settings", "Settings")]
+                    <nav class="tabs" aria-label=t.views>
+                        {[("", t.board), ("/list", t.list), ("/calendar", t.calendar), ("/dashboard", t.dashboard), ("/members", t.members), ("/settings", t.settings)]
                             .into_iter()
                             .map(|(suffix, label)| view! {
                                 <A href=move || tab(suffix) exact=true attr:class="tab">{label}</A>
@@ -148,9 +150,9 @@ pub fn WorkspaceShell() -> impl IntoView {
                 }.into_any(),
                 Err(e) => view! {
                     <section class="not-found">
-                        <h1>"This workspace is not available"</h1>
+                        <h1>{t.not_available}</h1>
                         <p>{e.message}</p>
-                        <A href="/workspaces" attr:class="button button--primary">"Your workspaces"</A>
+                        <A href="/workspaces" attr:class="button button--primary">{t.your_workspaces}</A>
                     </section>
                 }.into_any(),
             })}
@@ -167,9 +169,10 @@ fn WorkspaceSwitcher(
     current: WorkspaceView,
     all: Resource<Result<Vec<WorkspaceView>, ApiError>>,
 ) -> impl IntoView {
+    let t = text();
     view! {
         <details class="switcher">
-            <summary><h1>{current.name.clone()}</h1><span class="switcher__caret" aria-hidden="true">"▾"</span><span class="sr-only">"Switch workspace"</span></summary>
+            <summary><h1>{current.name.clone()}</h1><span class="switcher__caret" aria-hidden="true">"▾"</span><span class="sr-only">{t.switch_workspace}</span></summary>
             <div class="switcher__menu">
                 // No Transition here: this renders inside the header's Transition, and a nested
                 // one is created a different number of times on the server and in the browser,
@@ -182,7 +185,7 @@ fn WorkspaceSwitcher(
                             }).collect_view()}
                         </ul>
                     }).ok())}
-                <a class="switcher__all" href="/workspaces">"All workspaces…"</a>
+                <a class="switcher__all" href="/workspaces">{t.all_workspaces}</a>
             </div>
         </details>
     }
@@ -241,11 +244,12 @@ fn follow_live(ctx: WsCtx) {
 /// A small indicator of the live connection (announced politely when it changes).
 #[component]
 fn LiveBadge(live: Live) -> impl IntoView {
+    let t = text();
     let label = move || match live.state.get() {
-        LiveState::Connecting => "Connecting…",
-        LiveState::Live => "Live",
-        LiveState::Reconnecting => "Reconnecting…",
-        LiveState::Closed => "Offline",
+        LiveState::Connecting => t.connecting,
+        LiveState::Live => t.live,
+        LiveState::Reconnecting => t.reconnecting,
+        LiveState::Closed => t.offline,
     };
     let class = move || match live.state.get() {
         LiveState::Live => "live live--on",
@@ -253,8 +257,85 @@ fn LiveBadge(live: Live) -> impl IntoView {
         _ => "live live--off",
     };
     view! {
-        <span class=class role="status" data-testid="live-state" title="Changes by others appear here as they happen">
+        <span class=class role="status" data-testid="live-state" title=t.live_hint>
             <span class="live__dot" aria-hidden="true"></span>{label}
         </span>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    former_member: &'static str,
+    not_loaded: &'static str,
+    your_workspaces: &'static str,
+    your_role: &'static str,
+    search_tasks: &'static str,
+    search_placeholder: &'static str,
+    views: &'static str,
+    board: &'static str,
+    list: &'static str,
+    calendar: &'static str,
+    dashboard: &'static str,
+    members: &'static str,
+    settings: &'static str,
+    not_available: &'static str,
+    switch_workspace: &'static str,
+    all_workspaces: &'static str,
+    connecting: &'static str,
+    live: &'static str,
+    reconnecting: &'static str,
+    offline: &'static str,
+    live_hint: &'static str,
+}
+
+static EN: Text = Text {
+    former_member: "Former member",
+    not_loaded: "This could not be loaded",
+    your_workspaces: "Your workspaces",
+    your_role: "Your role here",
+    search_tasks: "Search tasks",
+    search_placeholder: "Search tasks and comments…",
+    views: "Workspace views",
+    board: "Board",
+    list: "List",
+    calendar: "Calendar",
+    dashboard: "Dashboard",
+    members: "Members",
+    settings: "Settings",
+    not_available: "This workspace is not available",
+    switch_workspace: "Switch workspace",
+    all_workspaces: "All workspaces…",
+    connecting: "Connecting…",
+    live: "Live",
+    reconnecting: "Reconnecting…",
+    offline: "Offline",
+    live_hint: "Changes by others appear here as they happen",
+};
+
+static DE: Text = Text {
+    former_member: "Ehemaliges Mitglied",
+    not_loaded: "Das konnte nicht geladen werden",
+    your_workspaces: "Deine Workspaces",
+    your_role: "Deine Rolle hier",
+    search_tasks: "Aufgaben durchsuchen",
+    search_placeholder: "Aufgaben und Kommentare durchsuchen…",
+    views: "Workspace-Ansichten",
+    board: "Board",
+    list: "Liste",
+    calendar: "Kalender",
+    dashboard: "Dashboard",
+    members: "Mitglieder",
+    settings: "Einstellungen",
+    not_available: "Dieser Workspace ist nicht verfügbar",
+    switch_workspace: "Workspace wechseln",
+    all_workspaces: "Alle Workspaces…",
+    connecting: "Verbinden…",
+    live: "Live",
+    reconnecting: "Neu verbinden…",
+    offline: "Offline",
+    live_hint: "Änderungen anderer erscheinen hier, sobald sie passieren",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

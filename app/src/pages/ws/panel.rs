@@ -21,6 +21,7 @@ use crate::offline;
 
 #[component]
 pub fn TaskPanel(task_id: String) -> impl IntoView {
+    let tx = text();
     let reload = RwSignal::new(0u32);
     let id = task_id.clone();
     let detail =
@@ -48,8 +49,8 @@ pub fn TaskPanel(task_id: String) -> impl IntoView {
         // focus while the task loads.
         <div class="task-panel" role="dialog" aria-modal="true" aria-labelledby="task-panel-title" tabindex="-1" data-testid="task-panel"
             node_ref=dialog on:keydown=on_key>
-            <a class="panel-close icon-button" href=close_href aria-label="Close the task panel">"✕"</a>
-            <Transition fallback=|| view! { <p class="muted">"Loading the task…"</p> }>
+            <a class="panel-close icon-button" href=close_href aria-label=tx.close>"✕"</a>
+            <Transition fallback=move || view! { <p class="muted">{tx.loading}</p> }>
                 {move || detail.get().map(|r| match r {
                     Ok(d) => view! { <TaskEditor detail=d reload=reload/> }.into_any(),
                     Err(e) => load_error(e),
@@ -190,6 +191,7 @@ fn recurrence_parts(r: Option<&Recurrence>) -> (&'static str, String, Vec<u8>) {
 #[component]
 fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
     let ctx = use_ws();
+    let tx = text();
     // The title exists once the task has loaded: focus moves on to it from the panel.
     Effect::new(move |_| focus_panel());
     let t = detail.task.clone();
@@ -278,7 +280,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                 Ok(task) => {
                     version.set(task.version);
                     conflict.set(false);
-                    message.set(Some((true, "Saved.".into())));
+                    message.set(Some((true, tx.saved.into())));
                     ctx.bump();
                 }
                 // Offline: the edit waits in this device's queue (a conflict then is shown by
@@ -287,15 +289,15 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                     if offline::unreachable(&e)
                         && offline::queue(
                             &call,
-                            format!("Edit “{}”", call.patch.title.clone().unwrap_or_default()),
+                            crate::i18n::fill(
+                                tx.queued_edit,
+                                &[&call.patch.title.clone().unwrap_or_default()],
+                            ),
                             &call.task_id,
                             "edit",
                         ) =>
                 {
-                    message.set(Some((
-                        true,
-                        "Saved on this device: it syncs when you are back online.".into(),
-                    )));
+                    message.set(Some((true, tx.saved_offline.into())));
                 }
                 Err(e) if e.code == ErrorCode::VersionConflict => conflict.set(true),
                 Err(e) => {
@@ -332,7 +334,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
     let delete = move |_| {
         #[cfg(feature = "hydrate")]
         if !window()
-            .confirm_with_message("Delete this task, its comments and its files?")
+            .confirm_with_message(tx.confirm_delete)
             .unwrap_or(false)
         {
             return;
@@ -354,6 +356,8 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
 
     let columns = detail.workspace.columns.clone();
     let new_check = RwSignal::new(String::new());
+    let created_at = t.created_at.clone();
+    let created_by = member_name(&detail.members, &t.created_by);
 
     view! {
         <form class="task-form" on:submit=move |ev| {
@@ -361,58 +365,59 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
             // Ignored while saving: the button says so with aria-disabled (see below).
             if !saving.get_untracked() { save(version.get_untracked()); }
         }>
-            <label class="sr-only" for="task-panel-title">"Title"</label>
+            <label class="sr-only" for="task-panel-title">{tx.title}</label>
             <input id="task-panel-title" class="task-form__title" type="text" required=true maxlength="200"
                 value=t.title.clone() prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) readonly=!can_edit/>
-            <p class="muted task-form__meta">{format!("Created {} by {}", day_of(&t.created_at).unwrap_or(""), member_name(&detail.members, &t.created_by))}</p>
+            <p class="muted task-form__meta">{move || crate::i18n::fill(tx.created, &[&crate::i18n::local_day(&created_at, &crate::i18n::time_zone()), &created_by])}</p>
 
             {move || conflict.get().then(|| view! {
                 <div class="conflict" role="alert" data-testid="conflict">
-                    <p><strong>"Someone else changed this task while you were editing."</strong></p>
-                    <p>"Reload to see their version (your edits here are dropped), or overwrite it with yours."</p>
+                    <p><strong>{tx.conflict}</strong></p>
+                    <p>{tx.conflict_hint}</p>
                     <div class="conflict__actions">
-                        <button type="button" class="button button--ghost" on:click=move |_| reload.update(|v| *v += 1)>"Reload their version"</button>
-                        <button type="button" class="button button--primary" on:click=overwrite>"Overwrite with mine"</button>
+                        <button type="button" class="button button--ghost" on:click=move |_| reload.update(|v| *v += 1)>{tx.reload_theirs}</button>
+                        <button type="button" class="button button--primary" on:click=overwrite>{tx.overwrite}</button>
                     </div>
                 </div>
             })}
 
             <div class="task-grid">
-                <div class="field"><label for="tp-status">"Status"</label>
+                <div class="field"><label for="tp-status">{tx.status}</label>
                     <select id="tp-status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev)) disabled=!can_edit>
                         {columns.iter().map(|c| view! { <option value=c.key.clone() selected=c.key == t.status>{c.name.clone()}</option> }).collect_view()}
                     </select>
                 </div>
-                <div class="field"><label for="tp-priority">"Priority"</label>
+                <div class="field"><label for="tp-priority">{tx.priority}</label>
                     <select id="tp-priority" prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev)) disabled=!can_edit>
-                        {["low", "medium", "high", "urgent"].into_iter().map(|p| view! { <option value=p selected=p == t.priority.as_str()>{p}</option> }).collect_view()}
+                        {[Priority::Low, Priority::Medium, Priority::High, Priority::Urgent].into_iter().map(|p| view! { <option value=p.as_str() selected=p == t.priority>{crate::i18n::priority_label(p)}</option> }).collect_view()}
                     </select>
                 </div>
-                <label class="field"><span>"Start"</span>
+                <label class="field"><span>{tx.start}</span>
                     <input type="date" value=start.get_untracked() prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev)) readonly=!can_edit/>
                 </label>
-                <label class="field"><span>"Due"</span>
+                <label class="field"><span>{tx.due}</span>
                     <input type="date" value=due.get_untracked() prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev)) readonly=!can_edit/>
                 </label>
-                <label class="field task-grid__wide"><span>"Labels"</span>
-                    <input type="text" placeholder="bug, frontend" value=labels.get_untracked() prop:value=move || labels.get() on:input=move |ev| labels.set(event_target_value(&ev)) readonly=!can_edit/>
+                <label class="field task-grid__wide"><span>{tx.labels}</span>
+                    <input type="text" placeholder=tx.labels_placeholder value=labels.get_untracked() prop:value=move || labels.get() on:input=move |ev| labels.set(event_target_value(&ev)) readonly=!can_edit/>
                 </label>
-                <div class="field"><label for="tp-repeats">"Repeats"</label>
+                <div class="field"><label for="tp-repeats">{tx.repeats}</label>
                     <select id="tp-repeats" prop:value=move || rec_kind.get() on:change=move |ev| rec_kind.set(event_target_value(&ev)) disabled=!can_edit>
-                        {[("none", "Never"), ("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("every_n_days", "Every N days")]
+                        {[("none", tx.never), ("daily", tx.daily), ("weekly", tx.weekly), ("monthly", tx.monthly), ("every_n_days", tx.every_n_days)]
                             .into_iter().map(|(v, l)| view! { <option value=v selected=v == kind>{l}</option> }).collect_view()}
                     </select>
                 </div>
                 {move || match rec_kind.get().as_str() {
                     "every_n_days" => view! {
-                        <label class="field"><span>"Every (days)"</span>
+                        <label class="field"><span>{tx.every_days}</span>
                             <input type="number" min="1" max="365" prop:value=move || rec_n.get() on:input=move |ev| rec_n.set(event_target_value(&ev))/>
                         </label>
                     }.into_any(),
                     "weekly" => view! {
-                        <fieldset class="field weekdays"><legend>"On"</legend>
-                            {["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"].into_iter().enumerate().map(|(i, d)| {
+                        <fieldset class="field weekdays"><legend>{tx.on_days}</legend>
+                            {(0..7usize).map(|i| {
                                 let day = (i + 1) as u8;
+                                let d = crate::i18n::weekday_short(i);
                                 view! { <label class="checkbox"><input type="checkbox" prop:checked=move || rec_days.get().contains(&day)
                                     on:change=move |ev| { let on = event_target_checked(&ev); rec_days.update(|ds| { ds.retain(|x| *x != day); if on { ds.push(day); ds.sort_unstable(); } }); }/>{d}</label> }
                             }).collect_view()}
@@ -422,7 +427,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                 }}
             </div>
 
-            <fieldset class="field assignees"><legend>"Assignees"</legend>
+            <fieldset class="field assignees"><legend>{tx.assignees}</legend>
                 {members.get_value().into_iter().map(|m: MemberView| {
                     let uid = m.user_id.clone();
                     let uid2 = uid.clone();
@@ -432,7 +437,7 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
             </fieldset>
 
             <div class="field">
-                <div class="field__row"><label for="task-description">"Description"</label>
+                <div class="field__row"><label for="task-description">{tx.description}</label>
                     <button type="button" class="link-button" on:click=move |_| {
                         if !preview.get_untracked() {
                             let text = description.get_untracked();
@@ -444,34 +449,34 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                             });
                         }
                         preview.update(|p| *p = !*p);
-                    }>{move || if preview.get() { "Edit" } else { "Preview" }}</button>
+                    }>{move || if preview.get() { tx.edit } else { tx.preview }}</button>
                 </div>
                 {move || if preview.get() {
                     view! { <div class="markdown markdown--preview" inner_html=move || preview_html.get()></div> }.into_any()
                 } else {
-                    view! { <textarea id="task-description" rows="6" placeholder="Markdown: **bold**, lists, links…" prop:value=move || description.get()
+                    view! { <textarea id="task-description" rows="6" placeholder=tx.description_placeholder prop:value=move || description.get()
                         on:input=move |ev| description.set(event_target_value(&ev)) readonly=!can_edit>{description.get_untracked()}</textarea> }.into_any()
                 }}
             </div>
 
             <fieldset class="field checklist"><legend>{move || {
                 let c = checklist.get();
-                format!("Checklist {}/{}", c.iter().filter(|i| i.done).count(), c.len())
+                crate::i18n::fill(tx.checklist, &[&c.iter().filter(|i| i.done).count(), &c.len()])
             }}</legend>
                 <ul>
-                    {move || checklist.get().into_iter().enumerate().map(|(i, item)| view! {
+                    {move || checklist.get().into_iter().enumerate().map(|(i, item)| { let remove_label = crate::i18n::fill(tx.remove, &[&item.text]); view! {
                         <li>
                             <label class="checkbox"><input type="checkbox" checked=item.done disabled=!can_edit
                                 on:change=move |ev| { let on = event_target_checked(&ev); checklist.update(|c| if let Some(x) = c.get_mut(i) { x.done = on; }); }/>
                                 <span class:done=item.done>{item.text.clone()}</span></label>
-                            {can_edit.then(|| view! { <button type="button" class="icon-button" aria-label=format!("Remove {}", item.text) on:click=move |_| checklist.update(|c| { if i < c.len() { c.remove(i); } })>"✕"</button> })}
+                            {can_edit.then(|| view! { <button type="button" class="icon-button" aria-label=remove_label on:click=move |_| checklist.update(|c| { if i < c.len() { c.remove(i); } })>"✕"</button> })}
                         </li>
-                    }).collect_view()}
+                    } }).collect_view()}
                 </ul>
                 {can_edit.then(|| view! {
                     <div class="checklist__add">
-                        <label class="sr-only" for="new-check">"New checklist item"</label>
-                        <input id="new-check" type="text" placeholder="Add an item…" prop:value=move || new_check.get() on:input=move |ev| new_check.set(event_target_value(&ev))
+                        <label class="sr-only" for="new-check">{tx.new_item}</label>
+                        <input id="new-check" type="text" placeholder=tx.new_item_placeholder prop:value=move || new_check.get() on:input=move |ev| new_check.set(event_target_value(&ev))
                             on:keydown=move |ev| if ev.key() == "Enter" {
                                 ev.prevent_default();
                                 let text = new_check.get_untracked();
@@ -486,8 +491,8 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
                 <div class="task-form__actions">
                     // aria-disabled, not disabled: a disabled button drops keyboard focus to
                     // the page while the task saves.
-                    <button type="submit" class="button button--primary" aria-disabled=move || saving.get().then_some("true") data-testid="save-task">{move || if saving.get() { "Saving…" } else { "Save changes" }}</button>
-                    <button type="button" class="button button--danger" on:click=delete>"Delete task"</button>
+                    <button type="submit" class="button button--primary" aria-disabled=move || saving.get().then_some("true") data-testid="save-task">{move || if saving.get() { tx.saving } else { tx.save_changes }}</button>
+                    <button type="button" class="button button--danger" on:click=delete>{tx.delete_task}</button>
                 </div>
             })}
         </form>
@@ -496,11 +501,14 @@ fn TaskEditor(detail: TaskDetail, reload: RwSignal<u32>) -> impl IntoView {
         <Comments task_id=t.id.clone() initial=detail.comments.clone() members=detail.members.clone() can_comment=can_comment/>
 
         <section class="activity" aria-labelledby="activity-title">
-            <h3 id="activity-title">"Activity"</h3>
+            <h3 id="activity-title">{tx.activity}</h3>
             <ol>
-                {detail.activity.iter().rev().map(|a| view! {
-                    <li><span class="activity__who">{member_name(&detail.members, &a.actor_id)}</span>" "{a.kind.replace(['.', '_'], " ")}
-                        <time class="muted" datetime=a.at.clone()>{format!(" · {}", a.at.get(..16).unwrap_or(&a.at).replace('T', " "))}</time></li>
+                {detail.activity.iter().rev().map(|a| {
+                    let at = a.at.clone();
+                    view! {
+                        <li><span class="activity__who">{member_name(&detail.members, &a.actor_id)}</span>" "{activity_phrase(tx, &a.kind)}
+                            <time class="muted" datetime=a.at.clone()>{move || format!(" · {}", crate::i18n::date_time(&at, &crate::i18n::time_zone()))}</time></li>
+                    }
                 }).collect_view()}
             </ol>
         </section>
@@ -514,6 +522,7 @@ fn Comments(
     members: Vec<MemberView>,
     can_comment: bool,
 ) -> impl IntoView {
+    let tx = text();
     let comments = RwSignal::new(initial);
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -545,14 +554,17 @@ fn Comments(
     });
     view! {
         <section class="comments" aria-labelledby="comments-title" aria-live="polite" aria-relevant="additions">
-            <h3 id="comments-title">{move || format!("Comments ({})", comments.get().len())}</h3>
+            <h3 id="comments-title">{move || crate::i18n::fill(tx.comments, &[&comments.get().len()])}</h3>
             <ol>
-                {move || comments.get().into_iter().map(|c| view! {
-                    <li class="comment">
-                        <p class="comment__head"><strong>{members.with_value(|m| member_name(m, &c.author_id))}</strong>
-                            <time class="muted" datetime=c.created_at.clone()>{format!(" · {}", c.created_at.get(..16).unwrap_or(&c.created_at).replace('T', " "))}</time></p>
-                        <div class="markdown" inner_html=c.body_html.clone()></div>
-                    </li>
+                {move || comments.get().into_iter().map(|c| {
+                    let created_at = c.created_at.clone();
+                    view! {
+                        <li class="comment">
+                            <p class="comment__head"><strong>{members.with_value(|m| member_name(m, &c.author_id))}</strong>
+                                <time class="muted" datetime=c.created_at.clone()>{move || format!(" · {}", crate::i18n::date_time(&created_at, &crate::i18n::time_zone()))}</time></p>
+                            <div class="markdown" inner_html=c.body_html.clone()></div>
+                        </li>
+                    }
                 }).collect_view()}
             </ol>
             {can_comment.then(|| view! {
@@ -569,12 +581,12 @@ fn Comments(
                         busy.set(false);
                     });
                 }>
-                    <label class="sr-only" for="new-comment">"Write a comment"</label>
-                    <textarea id="new-comment" rows="3" placeholder="Write a comment (Markdown)…" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                    <label class="sr-only" for="new-comment">{tx.write_comment}</label>
+                    <textarea id="new-comment" rows="3" placeholder=tx.comment_placeholder prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                     <p class="form-error" role="alert">{move || error.get()}</p>
                     // aria-disabled, not disabled (which drops keyboard focus); the submit
                     // handler ignores it while busy.
-                    <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>"Comment"</button>
+                    <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>{tx.comment}</button>
                 </form>
             })}
         </section>
@@ -589,8 +601,31 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// A file size as the language writes it: "1.5 KB" / "1,5 KB".
+fn file_size(t: &Text, bytes: u64) -> String {
+    let size = human_size(bytes);
+    if t.decimal_comma {
+        size.replace('.', ",")
+    } else {
+        size
+    }
+}
+
+/// What an activity entry's kind reads as after the person's name: the table's phrase, else
+/// the kind itself with `.` and `_` as spaces ("task moved").
+fn activity_phrase(t: &Text, kind: &str) -> String {
+    t.activity_kinds
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or_else(
+            || kind.replace(['.', '_'], " "),
+            |(_, phrase)| (*phrase).to_owned(),
+        )
+}
+
 #[component]
 fn Attachments(task_id: String, initial: Vec<AttachmentView>, can_edit: bool) -> impl IntoView {
+    let tx = text();
     let files = RwSignal::new(initial);
     let progress = RwSignal::new(None::<u8>);
     let error = RwSignal::new(None::<String>);
@@ -623,17 +658,18 @@ fn Attachments(task_id: String, initial: Vec<AttachmentView>, can_edit: bool) ->
     };
     view! {
         <section class="attachments" aria-labelledby="files-title">
-            <h3 id="files-title">"Attachments"</h3>
+            <h3 id="files-title">{tx.attachments}</h3>
             <ul>
                 {move || files.get().into_iter().map(|f| {
                     let id = f.id.clone();
+                    let remove_label = crate::i18n::fill(tx.remove, &[&f.filename]);
                     view! {
                         <li class="file">
                             {f.is_inline_image().then(|| view! { <img class="file__thumb" src=format!("/api/v1/attachments/{}", f.id) alt="" loading="lazy" width="40" height="40"/> })}
                             <a href=format!("/api/v1/attachments/{}", f.id) download=f.filename.clone()>{f.filename.clone()}</a>
-                            <span class="muted">{format!(" · {} · {}", human_size(f.size), f.content_type)}</span>
+                            <span class="muted">{format!(" · {} · {}", file_size(tx, f.size), f.content_type)}</span>
                             {can_edit.then(|| view! {
-                                <button type="button" class="icon-button" aria-label=format!("Remove {}", f.filename) on:click=move |_| {
+                                <button type="button" class="icon-button" aria-label=remove_label on:click=move |_| {
                                     let id = id.clone();
                                     leptos::task::spawn_local(async move {
                                         match remove_attachment(id.clone()).await {
@@ -648,15 +684,15 @@ fn Attachments(task_id: String, initial: Vec<AttachmentView>, can_edit: bool) ->
                 }).collect_view()}
             </ul>
             {move || progress.get().map(|p| view! {
-                <div class="upload-progress"><progress max="100" value=p aria-label="Upload progress"></progress><span>{format!("{p}%")}</span></div>
+                <div class="upload-progress"><progress max="100" value=p aria-label=tx.upload_progress></progress><span>{format!("{p}%")}</span></div>
             })}
             <p class="form-error" role="alert">{move || error.get()}</p>
             {can_edit.then(|| view! {
                 <label class="button button--ghost file-pick">
-                    "Attach a file…"
+                    {tx.attach_file}
                     <input type="file" class="sr-only" node_ref=input on:change=on_pick data-testid="attach-input"/>
                 </label>
-                <p class="muted small">"Up to 10 MB. Images show inline; other files download."</p>
+                <p class="muted small">{tx.attach_hint}</p>
             })}
         </section>
     }
@@ -673,12 +709,13 @@ fn upload_with_progress(
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
-    let failed = |what: &str| done.run(Err(format!("The upload could not start ({what}).")));
+    let tx = text();
+    let failed = |what: &str| done.run(Err(crate::i18n::fill(tx.upload_not_started, &[&what])));
     let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-        return failed("no XMLHttpRequest");
+        return failed(tx.no_xhr);
     };
     let Ok(form) = web_sys::FormData::new() else {
-        return failed("no FormData");
+        return failed(tx.no_form_data);
     };
     if form
         .append_with_blob_and_filename("file", file, &file.name())
@@ -691,7 +728,7 @@ fn upload_with_progress(
             )
             .is_err()
     {
-        return failed("the request could not be prepared");
+        return failed(tx.not_prepared);
     }
     if let Ok(upload) = xhr.upload() {
         let on_progress =
@@ -710,23 +747,236 @@ fn upload_with_progress(
         if status == 201 {
             done.run(
                 serde_json::from_str::<AttachmentView>(&text)
-                    .map_err(|_| "The server's answer was not understood.".to_owned()),
+                    .map_err(|_| tx.answer_not_understood.to_owned()),
             );
         } else {
             let message = serde_json::from_str::<domain::ErrorBody>(&text)
                 .map(|b| b.error.message)
-                .unwrap_or_else(|_| format!("The upload failed (HTTP {status})."));
+                .unwrap_or_else(|_| crate::i18n::fill(tx.upload_failed_http, &[&status]));
             done.run(Err(message));
         }
     });
     xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
     on_load.forget();
     let on_error = Closure::<dyn FnMut()>::new(move || {
-        done.run(Err("The upload failed: the connection was lost.".to_owned()));
+        done.run(Err(tx.connection_lost.to_owned()));
     });
     xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     if xhr.send_with_opt_form_data(Some(&form)).is_err() {
-        done.run(Err("The upload could not be sent.".to_owned()));
+        done.run(Err(tx.not_sent.to_owned()));
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    close: &'static str,
+    loading: &'static str,
+    saved: &'static str,
+    /// The offline queue's label for a task edit (task title).
+    queued_edit: &'static str,
+    saved_offline: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    confirm_delete: &'static str,
+    title: &'static str,
+    /// (day, person)
+    created: &'static str,
+    conflict: &'static str,
+    conflict_hint: &'static str,
+    reload_theirs: &'static str,
+    overwrite: &'static str,
+    status: &'static str,
+    priority: &'static str,
+    start: &'static str,
+    due: &'static str,
+    labels: &'static str,
+    labels_placeholder: &'static str,
+    repeats: &'static str,
+    never: &'static str,
+    daily: &'static str,
+    weekly: &'static str,
+    monthly: &'static str,
+    every_n_days: &'static str,
+    every_days: &'static str,
+    on_days: &'static str,
+    assignees: &'static str,
+    description: &'static str,
+    edit: &'static str,
+    preview: &'static str,
+    description_placeholder: &'static str,
+    /// (done, total)
+    checklist: &'static str,
+    /// The remove button of a checklist item or a file (its text or name).
+    remove: &'static str,
+    new_item: &'static str,
+    new_item_placeholder: &'static str,
+    saving: &'static str,
+    save_changes: &'static str,
+    delete_task: &'static str,
+    activity: &'static str,
+    /// What an activity entry's kind (`task.created`, …) reads as after the person's name:
+    /// (kind, phrase); a kind not listed reads as itself with `.` and `_` as spaces
+    /// (see `activity_phrase`).
+    activity_kinds: &'static [(&'static str, &'static str)],
+    /// (number of comments)
+    comments: &'static str,
+    write_comment: &'static str,
+    comment_placeholder: &'static str,
+    comment: &'static str,
+    attachments: &'static str,
+    /// File sizes with a decimal comma ("1,5 KB") instead of a point (see `file_size`).
+    decimal_comma: bool,
+    upload_progress: &'static str,
+    attach_file: &'static str,
+    attach_hint: &'static str,
+    /// (what went wrong: one of `no_xhr`, `no_form_data`, `not_prepared`)
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    upload_not_started: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    no_xhr: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    no_form_data: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    not_prepared: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    answer_not_understood: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    upload_failed_http: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    connection_lost: &'static str,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    not_sent: &'static str,
+}
+
+static EN: Text = Text {
+    close: "Close the task panel",
+    loading: "Loading the task…",
+    saved: "Saved.",
+    queued_edit: "Edit “{0}”",
+    saved_offline: "Saved on this device: it syncs when you are back online.",
+    confirm_delete: "Delete this task, its comments and its files?",
+    title: "Title",
+    created: "Created {0} by {1}",
+    conflict: "Someone else changed this task while you were editing.",
+    conflict_hint:
+        "Reload to see their version (your edits here are dropped), or overwrite it with yours.",
+    reload_theirs: "Reload their version",
+    overwrite: "Overwrite with mine",
+    status: "Status",
+    priority: "Priority",
+    start: "Start",
+    due: "Due",
+    labels: "Labels",
+    labels_placeholder: "bug, frontend",
+    repeats: "Repeats",
+    never: "Never",
+    daily: "Daily",
+    weekly: "Weekly",
+    monthly: "Monthly",
+    every_n_days: "Every N days",
+    every_days: "Every (days)",
+    on_days: "On",
+    assignees: "Assignees",
+    description: "Description",
+    edit: "Edit",
+    preview: "Preview",
+    description_placeholder: "Markdown: **bold**, lists, links…",
+    checklist: "Checklist {0}/{1}",
+    remove: "Remove {0}",
+    new_item: "New checklist item",
+    new_item_placeholder: "Add an item…",
+    saving: "Saving…",
+    save_changes: "Save changes",
+    delete_task: "Delete task",
+    activity: "Activity",
+    activity_kinds: &[],
+    comments: "Comments ({0})",
+    write_comment: "Write a comment",
+    comment_placeholder: "Write a comment (Markdown)…",
+    comment: "Comment",
+    attachments: "Attachments",
+    decimal_comma: false,
+    upload_progress: "Upload progress",
+    attach_file: "Attach a file…",
+    attach_hint: "Up to 10 MB. Images show inline; other files download.",
+    upload_not_started: "The upload could not start ({0}).",
+    no_xhr: "no XMLHttpRequest",
+    no_form_data: "no FormData",
+    not_prepared: "the request could not be prepared",
+    answer_not_understood: "The server's answer was not understood.",
+    upload_failed_http: "The upload failed (HTTP {0}).",
+    connection_lost: "The upload failed: the connection was lost.",
+    not_sent: "The upload could not be sent.",
+};
+
+static DE: Text = Text {
+    close: "Aufgabe schließen",
+    loading: "Aufgabe wird geladen…",
+    saved: "Gespeichert.",
+    queued_edit: "„{0}“ bearbeiten",
+    saved_offline: "Auf diesem Gerät gespeichert – wird synchronisiert, sobald du wieder online bist.",
+    confirm_delete: "Diese Aufgabe mit allen Kommentaren und Dateien löschen?",
+    title: "Titel",
+    created: "Erstellt am {0} von {1}",
+    conflict: "Jemand anderes hat diese Aufgabe geändert, während du sie bearbeitet hast.",
+    conflict_hint: "Lade neu, um die andere Version zu sehen (deine Änderungen hier gehen verloren), oder überschreibe sie mit deiner.",
+    reload_theirs: "Andere Version laden",
+    overwrite: "Mit meiner überschreiben",
+    status: "Status",
+    priority: "Priorität",
+    start: "Beginn",
+    due: "Fällig",
+    labels: "Labels",
+    labels_placeholder: "bug, frontend",
+    repeats: "Wiederholen",
+    never: "Nie",
+    daily: "Täglich",
+    weekly: "Wöchentlich",
+    monthly: "Monatlich",
+    every_n_days: "Alle N Tage",
+    every_days: "Alle (Tage)",
+    on_days: "An",
+    assignees: "Zuständig",
+    description: "Beschreibung",
+    edit: "Bearbeiten",
+    preview: "Vorschau",
+    description_placeholder: "Markdown: **fett**, Listen, Links…",
+    checklist: "Checkliste {0}/{1}",
+    remove: "{0} entfernen",
+    new_item: "Neuer Checklisteneintrag",
+    new_item_placeholder: "Eintrag hinzufügen…",
+    saving: "Wird gespeichert…",
+    save_changes: "Änderungen speichern",
+    delete_task: "Aufgabe löschen",
+    activity: "Aktivität",
+    activity_kinds: &[
+        ("task.created", "hat die Aufgabe erstellt"),
+        ("task.updated", "hat die Aufgabe geändert"),
+        ("task.moved", "hat die Aufgabe verschoben"),
+        ("task.deleted", "hat die Aufgabe gelöscht"),
+        ("comment.created", "hat einen Kommentar geschrieben"),
+        ("attachment.added", "hat einen Anhang hinzugefügt"),
+        ("attachment.removed", "hat einen Anhang entfernt"),
+    ],
+    comments: "Kommentare ({0})",
+    write_comment: "Kommentar schreiben",
+    comment_placeholder: "Kommentar schreiben (Markdown)…",
+    comment: "Kommentieren",
+    attachments: "Anhänge",
+    decimal_comma: true,
+    upload_progress: "Upload-Fortschritt",
+    attach_file: "Datei anhängen…",
+    attach_hint: "Bis zu 10 MB. Bilder werden direkt angezeigt, andere Dateien heruntergeladen.",
+    upload_not_started: "Der Upload konnte nicht starten ({0}).",
+    no_xhr: "kein XMLHttpRequest",
+    no_form_data: "keine FormData",
+    not_prepared: "die Anfrage konnte nicht vorbereitet werden",
+    answer_not_understood: "Die Antwort des Servers wurde nicht verstanden.",
+    upload_failed_http: "Der Upload ist fehlgeschlagen (HTTP {0}).",
+    connection_lost: "Der Upload ist fehlgeschlagen: Die Verbindung wurde unterbrochen.",
+    not_sent: "Der Upload konnte nicht gesendet werden.",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }

@@ -22,13 +22,14 @@ pub fn SearchView() -> impl IntoView {
             }
         },
     );
+    let t = text();
     view! {
         <section class="search-results" aria-labelledby="search-title">
-            <h2 id="search-title">{move || if q.get().trim().is_empty() { "Search".to_owned() } else { format!("Results for “{}”", q.get()) }}</h2>
-            <Transition fallback=|| view! { <p class="muted">"Searching…"</p> }>
+            <h2 id="search-title">{move || if q.get().trim().is_empty() { t.title.to_owned() } else { crate::i18n::fill(t.results_for, &[&q.get()]) }}</h2>
+            <Transition fallback=move || view! { <p class="muted">{t.searching}</p> }>
                 {move || results.get().map(|r| match r {
                     Ok(hits) if hits.is_empty() => view! {
-                        <p class="muted" data-testid="no-results">{if q.get().trim().is_empty() { "Type words in the search box above." } else { "Nothing matches. Try fewer or different words." }}</p>
+                        <p class="muted" data-testid="no-results">{if q.get().trim().is_empty() { t.type_words } else { t.no_match }}</p>
                     }.into_any(),
                     Ok(hits) => view! {
                         <ol class="hits" data-testid="search-results">
@@ -45,7 +46,7 @@ pub fn SearchView() -> impl IntoView {
                                             }}
                                         </a>
                                         {h.highlights.get("description").cloned().map(|d| view! { <p class="hit__snippet" inner_html=d></p> })}
-                                        {h.highlights.get("comment").cloned().map(|c| view! { <p class="hit__snippet"><span class="muted">"Comment: "</span><span inner_html=c></span></p> })}
+                                        {h.highlights.get("comment").cloned().map(|c| view! { <p class="hit__snippet"><span class="muted">{t.comment}</span><span inner_html=c></span></p> })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -56,4 +57,38 @@ pub fn SearchView() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// This module's words, one table per language (see `crate::i18n`).
+struct Text {
+    title: &'static str,
+    /// {0} the search words.
+    results_for: &'static str,
+    searching: &'static str,
+    type_words: &'static str,
+    no_match: &'static str,
+    /// Before a matching comment's snippet.
+    comment: &'static str,
+}
+
+static EN: Text = Text {
+    title: "Search",
+    results_for: "Results for “{0}”",
+    searching: "Searching…",
+    type_words: "Type words in the search box above.",
+    no_match: "Nothing matches. Try fewer or different words.",
+    comment: "Comment: ",
+};
+
+static DE: Text = Text {
+    title: "Suche",
+    results_for: "Ergebnisse für „{0}“",
+    searching: "Suche läuft…",
+    type_words: "Gib oben im Suchfeld Wörter ein.",
+    no_match: "Keine Treffer. Versuch es mit weniger oder anderen Wörtern.",
+    comment: "Kommentar: ",
+};
+
+fn text() -> &'static Text {
+    crate::i18n::pick(&EN, &DE)
 }
