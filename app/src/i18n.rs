@@ -7,21 +7,34 @@
 //! there when it hydrates, so both sides render the same words. Changing language reloads the
 //! page; strings are chosen once per render, not kept as signals.
 //!
-//! **Strings.** Each module keeps its strings in one struct with a `static` per language and a
-//! `text()` that picks one with [`pick`]:
+//! **Strings.** Each module keeps its strings in one struct with a `static` per language,
+//! declared with [`strings!`], which also writes its `text()`:
 //!
 //! ```text
-//! struct Text { add: &'static str, moved: &'static str }
+//! crate::i18n::strings! {
+//!     struct Text { add: &'static str, moved: &'static str }
+//!     static EN, DE;
+//!     fn text();
+//! }
 //! static EN: Text = Text { add: "Add card", moved: "Moved {0} to {1}." };
+//! #[cfg(not(feature = "hydrate"))]
 //! static DE: Text = Text { add: "Karte hinzufügen", moved: "„{0}“ nach {1} verschoben." };
-//! fn text() -> &'static Text { crate::i18n::pick(&EN, &DE) }
-//! // fill(t.moved, &[&title, &column])
+//! // fill(text().moved, &[&title, &column])
 //! ```
 //!
+//! A struct literal must name every field, so a language that misses a string does not compile.
 //! Messages with arguments are templates for [`fill`] (`{0}`, `{1}`…), never closures: a `fn`
-//! pointer in a `static` keeps its code in the entry bundle. A struct literal must name every field, so a language that misses a string does not
-//! compile, and adding a language adds a parameter to [`pick`], which finds every table.
-//! Tables live beside the code that uses them, so each page's words travel in its own chunk.
+//! pointer in a `static` keeps its code in the entry bundle.
+//!
+//! **Only English is compiled into the wasm.** Data is not split: every string literal lands in
+//! the entry module whichever chunk uses it, so each language compiled in would cost every
+//! visitor (German alone was ~10 kB raw, and pushed the entry over its 250 kB budget). The
+//! server has every language; it registers each table in a catalog (`inventory`) and writes the
+//! page's language's catalog into pages that are not English
+//! (`<script type="application/json" id="tm-strings">`, ~4 kB compressed). The wasm reads
+//! a table from there the first time it needs it, field by field in declaration order, so the
+//! hydrating browser renders the same words as the server. The page names its own build's
+//! hashed wasm, so the catalog and the code that reads it always come from one build.
 //!
 //! **Dates.** Days (due dates) are calendar days and shown as stored. Moments (comments,
 //! notifications, sessions) are shown in the person's time zone: converted with the IANA
@@ -29,6 +42,7 @@
 //! by the same Rust code on both sides.
 
 use leptos::prelude::*;
+use std::borrow::Cow;
 
 pub use domain::Locale;
 
@@ -50,7 +64,9 @@ pub fn locale() -> Locale {
         .unwrap_or_else(detect)
 }
 
-/// The string table of the page's language.
+/// The string table of the page's language (server; the wasm reads other languages from the
+/// page's catalog, see [`strings!`]).
+#[cfg(not(feature = "hydrate"))]
 pub fn pick<T>(en: &'static T, de: &'static T) -> &'static T {
     match locale() {
         Locale::En => en,
@@ -101,6 +117,203 @@ pub fn plural(n: u64, one: &'static str, other: &'static str) -> &'static str {
     } else {
         other
     }
+}
+
+/// Declares a module's string table, its `text()` accessor and, on the server, its entry in the
+/// string catalog:
+///
+/// ```text
+/// crate::i18n::strings! {
+///     struct Text { add: &'static str, moved: &'static str }
+///     static EN, DE;
+///     fn text();
+/// }
+/// static EN: Text = Text { add: "Add card", moved: "Moved {0} to {1}." };
+/// #[cfg(not(feature = "hydrate"))]
+/// static DE: Text = Text { add: "Karte hinzufügen", moved: "„{0}“ nach {1} verschoben." };
+/// ```
+///
+/// English is compiled into both sides. The other languages are compiled into the server only:
+/// string literals all land in the entry wasm module's data section whichever chunk uses them,
+/// so every language compiled in would cost every visitor. The server writes the page's
+/// language's catalog into the page (see [`catalog_json`]); the wasm reads each table from
+/// there the first time it is asked for, in the order of its fields.
+macro_rules! strings {
+    (
+        $(#[$meta:meta])*
+        struct $table:ident { $( $(#[$field_meta:meta])* $field:ident : $ty:ty ),* $(,)? }
+        static $en:ident, $de:ident;
+        fn $text:ident();
+    ) => {
+        $(#[$meta])*
+        struct $table { $( $(#[$field_meta])* $field: $ty, )* }
+
+        #[cfg(not(feature = "hydrate"))]
+        fn $text() -> &'static $table {
+            $crate::i18n::pick(&$en, &$de)
+        }
+
+        #[cfg(feature = "hydrate")]
+        fn $text() -> &'static $table {
+            static LOADED: std::sync::OnceLock<$table> = std::sync::OnceLock::new();
+            match $crate::i18n::locale() {
+                $crate::i18n::Locale::En => &$en,
+                _ => LOADED.get_or_init(|| {
+                    let mut strings = $crate::i18n::catalog(concat!(module_path!(), "::", stringify!($table)));
+                    $table { $( $field: $crate::i18n::Strings::take(&$en.$field, &mut strings), )* }
+                }),
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        $crate::i18n::inventory::submit! {
+            $crate::i18n::CatalogTable {
+                key: concat!(module_path!(), "::", stringify!($table)),
+                strings: {
+                    fn strings(locale: $crate::i18n::Locale) -> Vec<std::borrow::Cow<'static, str>> {
+                        let table = match locale {
+                            $crate::i18n::Locale::En => &$en,
+                            $crate::i18n::Locale::De => &$de,
+                        };
+                        let mut out = Vec::new();
+                        $( $crate::i18n::Strings::put(&table.$field, &mut out); )*
+                        out
+                    }
+                    strings
+                },
+            }
+        }
+    };
+}
+pub(crate) use strings;
+
+/// A field of a string table: how it is written into the catalog and read back from it.
+pub trait Strings: Sized {
+    /// Appends this field's strings to the catalog entry (server).
+    fn put(&self, out: &mut Vec<Cow<'static, str>>);
+    /// Reads this field back from a catalog entry; `en` where the entry falls short (wasm).
+    fn take(en: &Self, strings: &mut dyn Iterator<Item = &'static str>) -> Self;
+}
+
+impl Strings for &'static str {
+    fn put(&self, out: &mut Vec<Cow<'static, str>>) {
+        out.push(Cow::Borrowed(self));
+    }
+    fn take(en: &Self, strings: &mut dyn Iterator<Item = &'static str>) -> Self {
+        strings.next().unwrap_or(en)
+    }
+}
+
+impl<const N: usize> Strings for [&'static str; N] {
+    fn put(&self, out: &mut Vec<Cow<'static, str>>) {
+        out.extend(self.iter().map(|s| Cow::Borrowed(*s)));
+    }
+    fn take(en: &Self, strings: &mut dyn Iterator<Item = &'static str>) -> Self {
+        std::array::from_fn(|i| strings.next().unwrap_or(en[i]))
+    }
+}
+
+/// Flags travel as "1" and "".
+impl Strings for bool {
+    fn put(&self, out: &mut Vec<Cow<'static, str>>) {
+        out.push(Cow::Borrowed(if *self { "1" } else { "" }));
+    }
+    fn take(en: &Self, strings: &mut dyn Iterator<Item = &'static str>) -> Self {
+        strings.next().map_or(*en, |s| !s.is_empty())
+    }
+}
+
+/// A lookup list (`(key, words)` pairs) whose length may differ between languages: its length,
+/// then the pairs.
+impl Strings for &'static [(&'static str, &'static str)] {
+    fn put(&self, out: &mut Vec<Cow<'static, str>>) {
+        out.push(Cow::Owned(self.len().to_string()));
+        for (key, words) in self.iter() {
+            out.push(Cow::Borrowed(key));
+            out.push(Cow::Borrowed(words));
+        }
+    }
+    fn take(en: &Self, strings: &mut dyn Iterator<Item = &'static str>) -> Self {
+        let Some(len) = strings.next().and_then(|n| n.parse::<usize>().ok()) else {
+            return en;
+        };
+        let pairs: Option<Vec<_>> = (0..len)
+            .map(|_| Some((strings.next()?, strings.next()?)))
+            .collect();
+        // Read once per page (the table's `OnceLock`).
+        pairs.map_or(en, |p| &*Vec::leak(p))
+    }
+}
+
+#[cfg(feature = "ssr")]
+#[doc(hidden)]
+pub use inventory;
+
+/// One string table as [`strings!`] registers it with the catalog.
+#[cfg(feature = "ssr")]
+pub struct CatalogTable {
+    /// `module::path::Table`.
+    pub key: &'static str,
+    /// The table's strings in `locale`, in the order of its fields.
+    pub strings: fn(Locale) -> Vec<Cow<'static, str>>,
+}
+
+#[cfg(feature = "ssr")]
+inventory::collect!(CatalogTable);
+
+/// The element of the page that carries the catalog of its language.
+pub const CATALOG_ID: &str = "tm-strings";
+
+/// Every string table in `locale`, as JSON for the page (`{"module::Table": ["…", …], …}`),
+/// safe inside `<script type="application/json">`. Built once per language.
+#[cfg(feature = "ssr")]
+pub fn catalog_json(locale: Locale) -> &'static str {
+    use std::sync::OnceLock;
+    fn build(locale: Locale) -> String {
+        let tables: std::collections::BTreeMap<&str, Vec<Cow<'static, str>>> =
+            inventory::iter::<CatalogTable>
+                .into_iter()
+                .map(|t| (t.key, (t.strings)(locale)))
+                .collect();
+        // `</` would end the script element early.
+        serde_json::to_string(&tables)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
+    }
+    static EN: OnceLock<String> = OnceLock::new();
+    static DE: OnceLock<String> = OnceLock::new();
+    match locale {
+        Locale::En => EN.get_or_init(|| build(Locale::En)),
+        Locale::De => DE.get_or_init(|| build(Locale::De)),
+    }
+}
+
+/// The strings of one table, read from the catalog the server wrote into the page; empty when
+/// the page has none (the table then falls back to English).
+#[cfg(feature = "hydrate")]
+pub fn catalog(key: &str) -> std::vec::IntoIter<&'static str> {
+    use wasm_bindgen::JsCast;
+    thread_local! {
+        static CATALOG: Option<js_sys::Object> = document()
+            .get_element_by_id(CATALOG_ID)
+            .and_then(|e| e.text_content())
+            .and_then(|json| js_sys::JSON::parse(&json).ok())
+            .and_then(|v| v.dyn_into::<js_sys::Object>().ok());
+    }
+    let strings: Vec<&'static str> = CATALOG.with(|catalog| {
+        catalog
+            .as_ref()
+            .and_then(|c| js_sys::Reflect::get(c, &key.into()).ok())
+            .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+            .map(|a| {
+                a.iter()
+                    // Each table is read once per page (its `OnceLock`): leaking is bounded.
+                    .map(|s| &*String::leak(s.as_string().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    strings.into_iter()
 }
 
 /// On the server: the cookie, else `Accept-Language`.
@@ -163,12 +376,16 @@ pub fn time_zone() -> String {
         .unwrap_or_else(|| "UTC".to_owned())
 }
 
-/// Words shared by several pages: roles and priorities as people read them.
-struct Shared {
-    /// Viewer, commenter, editor, owner.
-    roles: [&'static str; 4],
-    /// Low, medium, high, urgent.
-    priorities: [&'static str; 4],
+strings! {
+    /// Words shared by several pages: roles and priorities as people read them.
+    struct Shared {
+        /// Viewer, commenter, editor, owner.
+        roles: [&'static str; 4],
+        /// Low, medium, high, urgent.
+        priorities: [&'static str; 4],
+    }
+    static SHARED_EN, SHARED_DE;
+    fn shared();
 }
 
 static SHARED_EN: Shared = Shared {
@@ -176,6 +393,7 @@ static SHARED_EN: Shared = Shared {
     priorities: ["low", "medium", "high", "urgent"],
 };
 
+#[cfg(not(feature = "hydrate"))]
 static SHARED_DE: Shared = Shared {
     roles: ["Leser", "Kommentator", "Bearbeiter", "Inhaber"],
     priorities: ["niedrig", "mittel", "hoch", "dringend"],
@@ -184,7 +402,7 @@ static SHARED_DE: Shared = Shared {
 /// A role as the UI names it ("editor" / "Bearbeiter"); `Role::as_str` stays the API's value.
 pub fn role_label(role: domain::workspace::Role) -> &'static str {
     use domain::workspace::Role;
-    let roles = &pick(&SHARED_EN, &SHARED_DE).roles;
+    let roles = &shared().roles;
     match role {
         Role::Viewer => roles[0],
         Role::Commenter => roles[1],
@@ -196,7 +414,7 @@ pub fn role_label(role: domain::workspace::Role) -> &'static str {
 /// A priority as the UI names it ("high" / "hoch"); `Priority::as_str` stays the API's value.
 pub fn priority_label(priority: domain::task::Priority) -> &'static str {
     use domain::task::Priority;
-    let names = &pick(&SHARED_EN, &SHARED_DE).priorities;
+    let names = &shared().priorities;
     match priority {
         Priority::Low => names[0],
         Priority::Medium => names[1],
@@ -205,21 +423,25 @@ pub fn priority_label(priority: domain::task::Priority) -> &'static str {
     }
 }
 
-struct DateText {
-    months: [&'static str; 12],
-    months_short: [&'static str; 12],
-    /// Monday first.
-    weekdays_short: [&'static str; 7],
-    /// {0} day, {1} month name: "Dec 1" / "1. Dez."
-    day_month: &'static str,
-    /// … and {2} the year: "Dec 1, 2027" / "1. Dez. 2027"
-    day_month_year: &'static str,
-    /// A 12-hour clock with AM/PM (else 24 hours, "14:05").
-    clock_12h: bool,
-    just_now: &'static str,
-    minutes_ago: &'static str,
-    hours_ago: &'static str,
-    yesterday: &'static str,
+strings! {
+    struct DateText {
+        months: [&'static str; 12],
+        months_short: [&'static str; 12],
+        /// Monday first.
+        weekdays_short: [&'static str; 7],
+        /// {0} day, {1} month name: "Dec 1" / "1. Dez."
+        day_month: &'static str,
+        /// … and {2} the year: "Dec 1, 2027" / "1. Dez. 2027"
+        day_month_year: &'static str,
+        /// A 12-hour clock with AM/PM (else 24 hours, "14:05").
+        clock_12h: bool,
+        just_now: &'static str,
+        minutes_ago: &'static str,
+        hours_ago: &'static str,
+        yesterday: &'static str,
+    }
+    static DATES_EN, DATES_DE;
+    fn dates();
 }
 
 static DATES_EN: DateText = DateText {
@@ -250,6 +472,7 @@ static DATES_EN: DateText = DateText {
     yesterday: "yesterday",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DATES_DE: DateText = DateText {
     months: [
         "Januar",
@@ -300,10 +523,6 @@ impl DateText {
             format!("{h:02}:{m:02}")
         }
     }
-}
-
-fn dates() -> &'static DateText {
-    pick(&DATES_EN, &DATES_DE)
 }
 
 /// "December" / "Dezember" (1-based).
@@ -598,5 +817,76 @@ mod tests {
                 "27. Nov. 2026, 14:05"
             );
         });
+    }
+
+    fn round_trip<T: Strings + PartialEq + std::fmt::Debug>(value: T, en: T) {
+        let mut out = Vec::new();
+        value.put(&mut out);
+        let leaked: Vec<&'static str> = out
+            .into_iter()
+            .map(|s| &*String::leak(s.into_owned()))
+            .collect();
+        let mut strings = leaked.into_iter();
+        assert_eq!(T::take(&en, &mut strings), value);
+        assert_eq!(strings.next(), None, "take reads exactly what put wrote");
+        // A catalog that falls short gives English back.
+        assert_eq!(T::take(&en, &mut std::iter::empty()), en);
+    }
+
+    #[test]
+    fn every_kind_of_field_survives_the_catalog() {
+        round_trip("Karte hinzufügen", "Add card");
+        round_trip(["Mo", "Di"], ["Mon", "Tue"]);
+        round_trip(true, false);
+        round_trip(false, true);
+        let de: &'static [(&'static str, &'static str)] =
+            &[("task.created", "hat die Aufgabe erstellt"), ("a", "")];
+        round_trip(de, &[]);
+    }
+
+    /// Every table declared in the source is in the catalog, and every German table is really
+    /// German: a table the wasm cannot find renders in English and breaks hydration.
+    #[test]
+    fn the_catalog_has_every_table_in_every_language() {
+        fn declared(dir: &std::path::Path, found: &mut usize) {
+            for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    declared(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let source = std::fs::read_to_string(&path).expect("source is readable");
+                    *found += source
+                        .lines()
+                        .filter(|l| {
+                            l.trim_start().starts_with("strings! {")
+                                || l.trim_start().starts_with("crate::i18n::strings! {")
+                        })
+                        .count();
+                }
+            }
+        }
+        let mut tables = 0;
+        declared(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut tables,
+        );
+        assert!(tables > 20, "found only {tables} string tables");
+
+        let parse = |locale| -> std::collections::BTreeMap<String, Vec<String>> {
+            serde_json::from_str(catalog_json(locale)).expect("the catalog is JSON")
+        };
+        let (en, de) = (parse(Locale::En), parse(Locale::De));
+        assert_eq!(de.len(), tables, "tables in the catalog: {:?}", de.keys());
+        assert_eq!(en.keys().collect::<Vec<_>>(), de.keys().collect::<Vec<_>>());
+        assert!(
+            de.contains_key("app::pages::ws::board::Text"),
+            "{:?}",
+            de.keys()
+        );
+        for (key, words) in &de {
+            assert_ne!(&en[key], words, "{key} is not translated");
+        }
+        assert!(catalog_json(Locale::De).contains("Karte"));
+        assert!(!catalog_json(Locale::De).contains("</"));
     }
 }

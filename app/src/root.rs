@@ -38,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/pwa.css"/>
                 <script type="module" src="/pwa.js"></script>
                 <AutoReload options=options.clone()/>
+                {strings_catalog()}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -47,6 +48,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// The catalog of the page's language for the wasm (see `crate::i18n`); English needs none.
+#[cfg(feature = "ssr")]
+fn strings_catalog() -> impl IntoView {
+    let locale = crate::i18n::detect();
+    (locale != crate::i18n::Locale::En).then(|| {
+        view! {
+            <script
+                type="application/json"
+                id=crate::i18n::CATALOG_ID
+                inner_html=crate::i18n::catalog_json(locale)
+            ></script>
+        }
+    })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn strings_catalog() {}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -153,10 +172,14 @@ lazy_page!(MembersRoute => MembersView, mark_hydrated());
 lazy_page!(SettingsRoute => SettingsView, mark_hydrated());
 lazy_page!(SearchRoute => SearchView, mark_hydrated());
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    description: &'static str,
-    skip_to_content: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        description: &'static str,
+        skip_to_content: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -164,11 +187,8 @@ static EN: Text = Text {
     skip_to_content: "Skip to content",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     description: "Gemeinsam planen, verfolgen und ausliefern: Live-Kanban-Boards für Teams.",
     skip_to_content: "Zum Inhalt springen",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

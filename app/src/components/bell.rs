@@ -215,26 +215,30 @@ fn notification_list(
     .into_any()
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    notifications: &'static str,
-    /// The bell's accessible name with 1 unread.
-    notifications_unread_one: &'static str,
-    /// The bell's accessible name with {0} (> 0, not 1) unread.
-    notifications_unread_other: &'static str,
-    mark_all_read: &'static str,
-    loading: &'static str,
-    caught_up: &'static str,
-    /// After the time of an unread notification, for screen readers.
-    unread_suffix: &'static str,
-    /// The actor when the notification names none.
-    someone: &'static str,
-    /// {0} actor, {1} task title
-    assigned: &'static str,
-    /// {0} actor, {1} task title
-    mentioned: &'static str,
-    /// {0} task title
-    due_soon: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        notifications: &'static str,
+        /// The bell's accessible name with 1 unread.
+        notifications_unread_one: &'static str,
+        /// The bell's accessible name with {0} (> 0, not 1) unread.
+        notifications_unread_other: &'static str,
+        mark_all_read: &'static str,
+        loading: &'static str,
+        caught_up: &'static str,
+        /// After the time of an unread notification, for screen readers.
+        unread_suffix: &'static str,
+        /// The actor when the notification names none.
+        someone: &'static str,
+        /// {0} actor, {1} task title
+        assigned: &'static str,
+        /// {0} actor, {1} task title
+        mentioned: &'static str,
+        /// {0} task title
+        due_soon: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -251,6 +255,7 @@ static EN: Text = Text {
     due_soon: "\u{201c}{0}\u{201d} is due soon",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     notifications: "Benachrichtigungen",
     notifications_unread_one: "Benachrichtigungen, 1 ungelesen",
@@ -264,7 +269,3 @@ static DE: Text = Text {
     mentioned: "{0} hat dich in \u{201e}{1}\u{201c} erwähnt",
     due_soon: "\u{201e}{0}\u{201c} ist bald fällig",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -65,22 +65,26 @@ fn label(state: CheckState, t: &'static Text) -> &'static str {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    title: &'static str,
-    check_again: &'static str,
-    checking: &'static str,
-    /// Before the error's own message.
-    unreachable: &'static str,
-    operational: &'static str,
-    degraded: &'static str,
-    database: &'static str,
-    cache: &'static str,
-    version: &'static str,
-    instance: &'static str,
-    ok: &'static str,
-    not_used: &'static str,
-    failing: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        title: &'static str,
+        check_again: &'static str,
+        checking: &'static str,
+        /// Before the error's own message.
+        unreachable: &'static str,
+        operational: &'static str,
+        degraded: &'static str,
+        database: &'static str,
+        cache: &'static str,
+        version: &'static str,
+        instance: &'static str,
+        ok: &'static str,
+        not_used: &'static str,
+        failing: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -99,6 +103,7 @@ static EN: Text = Text {
     failing: "failing",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     title: "Dienststatus",
     check_again: "Erneut prüfen",
@@ -114,7 +119,3 @@ static DE: Text = Text {
     not_used: "nicht verwendet (einzelner Rechner)",
     failing: "gestört",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

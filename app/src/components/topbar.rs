@@ -49,14 +49,18 @@ pub fn TopBar() -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    account_nav: &'static str,
-    workspaces: &'static str,
-    account: &'static str,
-    sign_out: &'static str,
-    sign_in: &'static str,
-    create_account: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        account_nav: &'static str,
+        workspaces: &'static str,
+        account: &'static str,
+        sign_out: &'static str,
+        sign_in: &'static str,
+        create_account: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -68,6 +72,7 @@ static EN: Text = Text {
     create_account: "Create account",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     account_nav: "Konto",
     workspaces: "Workspaces",
@@ -76,7 +81,3 @@ static DE: Text = Text {
     sign_in: "Anmelden",
     create_account: "Konto erstellen",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

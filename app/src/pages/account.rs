@@ -107,25 +107,29 @@ fn short_agent(ua: &str, t: &Text) -> String {
     crate::i18n::fill(t.browser_on_system, &[&browser, &os])
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    title: &'static str,
-    loading: &'static str,
-    name: &'static str,
-    email: &'static str,
-    sessions_title: &'static str,
-    sign_out_everywhere: &'static str,
-    unknown_device: &'static str,
-    this_device: &'static str,
-    /// {0} day signed in, {1} moment last used, both already formatted.
-    session_times: &'static str,
-    sign_out: &'static str,
-    /// A browser that `short_agent` does not recognise.
-    some_browser: &'static str,
-    /// A system that `short_agent` does not recognise.
-    unknown_system: &'static str,
-    /// {0} browser, {1} system → "Chrome on Linux".
-    browser_on_system: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        title: &'static str,
+        loading: &'static str,
+        name: &'static str,
+        email: &'static str,
+        sessions_title: &'static str,
+        sign_out_everywhere: &'static str,
+        unknown_device: &'static str,
+        this_device: &'static str,
+        /// {0} day signed in, {1} moment last used, both already formatted.
+        session_times: &'static str,
+        sign_out: &'static str,
+        /// A browser that `short_agent` does not recognise.
+        some_browser: &'static str,
+        /// A system that `short_agent` does not recognise.
+        unknown_system: &'static str,
+        /// {0} browser, {1} system → "Chrome on Linux".
+        browser_on_system: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -144,6 +148,7 @@ static EN: Text = Text {
     browser_on_system: "{0} on {1}",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     title: "Dein Konto",
     loading: "Wird geladen…",
@@ -159,7 +164,3 @@ static DE: Text = Text {
     unknown_system: "einem unbekannten System",
     browser_on_system: "{0} auf {1}",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

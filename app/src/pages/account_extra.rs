@@ -214,34 +214,38 @@ pub fn PreferencesPanel(user: domain::account::UserView) -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    password_changed: &'static str,
-    current_wrong: &'static str,
-    new_password_is: &'static str,
-    change_password: &'static str,
-    current_password: &'static str,
-    new_password: &'static str,
-    tokens_title: &'static str,
-    tokens_help: &'static str,
-    token_name: &'static str,
-    can_write: &'static str,
-    create_token: &'static str,
-    copy_now: &'static str,
-    created: &'static str,
-    last_used: &'static str,
-    delete_token: &'static str,
-    delete: &'static str,
-    prefs_saved: &'static str,
-    zone_is: &'static str,
-    language_is: &'static str,
-    prefs_title: &'static str,
-    language: &'static str,
-    time_zone: &'static str,
-    zone_help: &'static str,
-    email_reminders: &'static str,
-    digest: &'static str,
-    save_prefs: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        password_changed: &'static str,
+        current_wrong: &'static str,
+        new_password_is: &'static str,
+        change_password: &'static str,
+        current_password: &'static str,
+        new_password: &'static str,
+        tokens_title: &'static str,
+        tokens_help: &'static str,
+        token_name: &'static str,
+        can_write: &'static str,
+        create_token: &'static str,
+        copy_now: &'static str,
+        created: &'static str,
+        last_used: &'static str,
+        delete_token: &'static str,
+        delete: &'static str,
+        prefs_saved: &'static str,
+        zone_is: &'static str,
+        language_is: &'static str,
+        prefs_title: &'static str,
+        language: &'static str,
+        time_zone: &'static str,
+        zone_help: &'static str,
+        email_reminders: &'static str,
+        digest: &'static str,
+        save_prefs: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -273,6 +277,7 @@ static EN: Text = Text {
     save_prefs: "Save preferences",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     password_changed: "Passwort geändert. Deine anderen Geräte sind abgemeldet.",
     current_wrong: "Das aktuelle Passwort stimmt nicht.",
@@ -302,7 +307,3 @@ static DE: Text = Text {
     digest: "Schick mir täglich um 8:00 eine Zusammenfassung",
     save_prefs: "Einstellungen speichern",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

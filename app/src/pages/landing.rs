@@ -64,22 +64,26 @@ pub fn LanguageSwitch(next: &'static str) -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    hero_title: &'static str,
-    /// The lead paragraph, first half (kept as two text nodes, as it always was).
-    hero_lead_1: &'static str,
-    hero_lead_2: &'static str,
-    features_label: &'static str,
-    live_title: &'static str,
-    live_body: &'static str,
-    offline_title: &'static str,
-    offline_body: &'static str,
-    roles_title: &'static str,
-    roles_body: &'static str,
-    footer: &'static str,
-    /// The language switcher's name for screen readers.
-    language: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        hero_title: &'static str,
+        /// The lead paragraph, first half (kept as two text nodes, as it always was).
+        hero_lead_1: &'static str,
+        hero_lead_2: &'static str,
+        features_label: &'static str,
+        live_title: &'static str,
+        live_body: &'static str,
+        offline_title: &'static str,
+        offline_body: &'static str,
+        roles_title: &'static str,
+        roles_body: &'static str,
+        footer: &'static str,
+        /// The language switcher's name for screen readers.
+        language: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -98,6 +102,7 @@ static EN: Text = Text {
     language: "Language",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     hero_title: "Planen, verfolgen, liefern – gemeinsam und live.",
     hero_lead_1: "Workspaces für dein Team, Kanban-Boards, die sich aktualisieren, sobald jemand aus dem Team eine Karte verschiebt, ",
@@ -112,7 +117,3 @@ static DE: Text = Text {
     footer: "Task Manager · eine Rust-Codebasis von der Datenbank bis zum Browser",
     language: "Sprache",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -18,12 +18,16 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    title: &'static str,
-    heading: &'static str,
-    explanation: &'static str,
-    back: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        title: &'static str,
+        heading: &'static str,
+        explanation: &'static str,
+        back: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -33,13 +37,10 @@ static EN: Text = Text {
     back: "Back to the start page",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     title: "Seite nicht gefunden",
     heading: "Diese Seite gibt es nicht",
     explanation: "Der Link ist vielleicht veraltet, oder die Seite wurde verschoben.",
     back: "Zurück zur Startseite",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -105,26 +105,30 @@ pub fn VerifyEmailPage() -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    forgot_title: &'static str,
-    forgot_heading: &'static str,
-    forgot_intro: &'static str,
-    email: &'static str,
-    send_link: &'static str,
-    reset_requested: &'static str,
-    back_to_sign_in: &'static str,
-    reset_title: &'static str,
-    new_password: &'static str,
-    set_password: &'static str,
-    /// The server's reason, as the domain words it ("must be at least 8 characters").
-    /// {0} that reason.
-    password_invalid: &'static str,
-    reset_done: &'static str,
-    sign_in: &'static str,
-    verify_title: &'static str,
-    verify_done: &'static str,
-    confirm_email: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        forgot_title: &'static str,
+        forgot_heading: &'static str,
+        forgot_intro: &'static str,
+        email: &'static str,
+        send_link: &'static str,
+        reset_requested: &'static str,
+        back_to_sign_in: &'static str,
+        reset_title: &'static str,
+        new_password: &'static str,
+        set_password: &'static str,
+        /// The server's reason, as the domain words it ("must be at least 8 characters").
+        /// {0} that reason.
+        password_invalid: &'static str,
+        reset_done: &'static str,
+        sign_in: &'static str,
+        verify_title: &'static str,
+        verify_done: &'static str,
+        confirm_email: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -146,6 +150,7 @@ static EN: Text = Text {
     confirm_email: "Confirm my email",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     forgot_title: "Passwort vergessen",
     forgot_heading: "Passwort vergessen?",
@@ -164,7 +169,3 @@ static DE: Text = Text {
     verify_done: "Danke! Deine E-Mail-Adresse ist bestätigt.",
     confirm_email: "E-Mail-Adresse bestätigen",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

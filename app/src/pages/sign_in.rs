@@ -62,18 +62,22 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    title: &'static str,
-    heading: &'static str,
-    email: &'static str,
-    password: &'static str,
-    signing_in: &'static str,
-    submit: &'static str,
-    forgot: &'static str,
-    /// Followed by the link to create an account (keep the trailing space).
-    new_here: &'static str,
-    create_account: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        title: &'static str,
+        heading: &'static str,
+        email: &'static str,
+        password: &'static str,
+        signing_in: &'static str,
+        submit: &'static str,
+        forgot: &'static str,
+        /// Followed by the link to create an account (keep the trailing space).
+        new_here: &'static str,
+        create_account: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -88,6 +92,7 @@ static EN: Text = Text {
     create_account: "Create an account",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     title: "Anmelden",
     heading: "Anmelden",
@@ -99,7 +104,3 @@ static DE: Text = Text {
     new_here: "Neu hier? ",
     create_account: "Konto erstellen",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -128,19 +128,23 @@ fn Field(
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    title: &'static str,
-    heading: &'static str,
-    name: &'static str,
-    email: &'static str,
-    password: &'static str,
-    password_hint: &'static str,
-    creating: &'static str,
-    submit: &'static str,
-    /// Followed by the sign-in link (keep the trailing space).
-    have_account: &'static str,
-    sign_in: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        title: &'static str,
+        heading: &'static str,
+        name: &'static str,
+        email: &'static str,
+        password: &'static str,
+        password_hint: &'static str,
+        creating: &'static str,
+        submit: &'static str,
+        /// Followed by the sign-in link (keep the trailing space).
+        have_account: &'static str,
+        sign_in: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -156,6 +160,7 @@ static EN: Text = Text {
     sign_in: "Sign in",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     title: "Konto erstellen",
     heading: "Erstelle dein Konto",
@@ -168,7 +173,3 @@ static DE: Text = Text {
     have_account: "Du hast schon ein Konto? ",
     sign_in: "Anmelden",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -49,15 +49,19 @@ pub fn WorkspacesPage() -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    title: &'static str,
-    heading: &'static str,
-    loading: &'static str,
-    empty: &'static str,
-    new_workspace: &'static str,
-    placeholder: &'static str,
-    create: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        title: &'static str,
+        heading: &'static str,
+        loading: &'static str,
+        empty: &'static str,
+        new_workspace: &'static str,
+        placeholder: &'static str,
+        create: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -70,6 +74,7 @@ static EN: Text = Text {
     create: "Create",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     title: "Workspaces",
     heading: "Deine Workspaces",
@@ -79,7 +84,3 @@ static DE: Text = Text {
     placeholder: "z. B. Website-Relaunch",
     create: "Erstellen",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

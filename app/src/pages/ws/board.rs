@@ -844,42 +844,46 @@ fn AddCard(
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    loading: &'static str,
-    read_only: &'static str,
-    /// Someone else's change, after their name: {0} title / {0} title, {1} column.
-    deleted: &'static str,
-    added_by: &'static str,
-    moved_by: &'static str,
-    changed_by: &'static str,
-    /// Our own changes: {0} title, {1} column, {2} position, {3} of.
-    moved: &'static str,
-    moved_offline: &'static str,
-    not_moved: &'static str,
-    move_failed: &'static str,
-    added: &'static str,
-    /// Offline queue labels: {0} title, {1} column.
-    queue_move: &'static str,
-    queue_add: &'static str,
-    offline_added: &'static str,
-    /// A column's count in words, for screen readers.
-    cards_one: &'static str,
-    cards_other: &'static str,
-    empty_can_add: &'static str,
-    empty: &'static str,
-    show_more: &'static str,
-    due_date: &'static str,
-    overdue: &'static str,
-    checklist_done: &'static str,
-    assigned_to: &'static str,
-    move_group: &'static str,
-    move_to: &'static str,
-    move_up: &'static str,
-    move_down: &'static str,
-    new_card_in: &'static str,
-    placeholder: &'static str,
-    also_here: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        loading: &'static str,
+        read_only: &'static str,
+        /// Someone else's change, after their name: {0} title / {0} title, {1} column.
+        deleted: &'static str,
+        added_by: &'static str,
+        moved_by: &'static str,
+        changed_by: &'static str,
+        /// Our own changes: {0} title, {1} column, {2} position, {3} of.
+        moved: &'static str,
+        moved_offline: &'static str,
+        not_moved: &'static str,
+        move_failed: &'static str,
+        added: &'static str,
+        /// Offline queue labels: {0} title, {1} column.
+        queue_move: &'static str,
+        queue_add: &'static str,
+        offline_added: &'static str,
+        /// A column's count in words, for screen readers.
+        cards_one: &'static str,
+        cards_other: &'static str,
+        empty_can_add: &'static str,
+        empty: &'static str,
+        show_more: &'static str,
+        due_date: &'static str,
+        overdue: &'static str,
+        checklist_done: &'static str,
+        assigned_to: &'static str,
+        move_group: &'static str,
+        move_to: &'static str,
+        move_up: &'static str,
+        move_down: &'static str,
+        new_card_in: &'static str,
+        placeholder: &'static str,
+        also_here: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -916,6 +920,7 @@ static EN: Text = Text {
     also_here: "Also here: {0}",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     loading: "Board wird geladen…",
     read_only: "Du kannst dieses Board ansehen; deine Rolle erlaubt keine Änderungen.",
@@ -948,10 +953,6 @@ static DE: Text = Text {
     placeholder: "Karte hinzufügen…",
     also_here: "Ebenfalls hier: {0}",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}
 
 #[cfg(test)]
 mod tests {

@@ -142,21 +142,25 @@ fn Month(y: i32, m: u32, tasks: Vec<TaskView>, today: String) -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    loading: &'static str,
-    /// {0} month name, {1} year of the previous month.
-    previous: &'static str,
-    /// {0} month name, {1} year of the next month.
-    next: &'static str,
-    /// {0} the number of tasks.
-    due_this_month: &'static str,
-    /// {0} "November 2026" → the table's caption.
-    tasks_due_in: &'static str,
-    /// Monday first; the full names (the header shows `crate::i18n::weekday_short`).
-    weekdays: [&'static str; 7],
-    /// {0} cards of a day not listed.
-    more: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        loading: &'static str,
+        /// {0} month name, {1} year of the previous month.
+        previous: &'static str,
+        /// {0} month name, {1} year of the next month.
+        next: &'static str,
+        /// {0} the number of tasks.
+        due_this_month: &'static str,
+        /// {0} "November 2026" → the table's caption.
+        tasks_due_in: &'static str,
+        /// Monday first; the full names (the header shows `crate::i18n::weekday_short`).
+        weekdays: [&'static str; 7],
+        /// {0} cards of a day not listed.
+        more: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -177,6 +181,7 @@ static EN: Text = Text {
     more: "+{0} more",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     loading: "Kalender wird geladen…",
     previous: "Vorheriger Monat, {0} {1}",
@@ -194,7 +199,3 @@ static DE: Text = Text {
     ],
     more: "+{0} weitere",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -156,19 +156,23 @@ fn Columns(days: Vec<(String, u64)>) -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    counting: &'static str,
-    open_tasks: &'static str,
-    overdue: &'static str,
-    mine_open: &'static str,
-    completed_30: &'static str,
-    by_status: &'static str,
-    by_priority: &'static str,
-    per_day: &'static str,
-    /// {0} tasks completed, {1} days → the per-day chart's text equivalent.
-    completed_in_one: &'static str,
-    completed_in_other: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        counting: &'static str,
+        open_tasks: &'static str,
+        overdue: &'static str,
+        mine_open: &'static str,
+        completed_30: &'static str,
+        by_status: &'static str,
+        by_priority: &'static str,
+        per_day: &'static str,
+        /// {0} tasks completed, {1} days → the per-day chart's text equivalent.
+        completed_in_one: &'static str,
+        completed_in_other: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -185,6 +189,7 @@ static EN: Text = Text {
     completed_in_other: "{0} tasks completed in the last {1} days",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     counting: "Wird gezählt…",
     open_tasks: "Offene Aufgaben",
@@ -197,7 +202,3 @@ static DE: Text = Text {
     completed_in_one: "1 Aufgabe in den letzten {1} Tagen erledigt",
     completed_in_other: "{0} Aufgaben in den letzten {1} Tagen erledigt",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -313,43 +313,47 @@ fn SavedFilters(current: Memo<String>) -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    loading: &'static str,
-    no_match: &'static str,
-    no_match_hint: &'static str,
-    tasks: &'static str,
-    title: &'static str,
-    status: &'static str,
-    priority: &'static str,
-    assignees: &'static str,
-    labels: &'static str,
-    due: &'static str,
-    load_more: &'static str,
-    filter_tasks: &'static str,
-    text: &'static str,
-    text_placeholder: &'static str,
-    any: &'static str,
-    assignee: &'static str,
-    anyone: &'static str,
-    label: &'static str,
-    due_after: &'static str,
-    due_before: &'static str,
-    sort: &'static str,
-    sort_position: &'static str,
-    sort_due: &'static str,
-    sort_updated: &'static str,
-    sort_newest: &'static str,
-    apply: &'static str,
-    clear: &'static str,
-    /// (field, the server's message about it)
-    field_error: &'static str,
-    saved_filters: &'static str,
-    saved_none: &'static str,
-    delete_saved: &'static str,
-    filter_name: &'static str,
-    filter_name_placeholder: &'static str,
-    save: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        loading: &'static str,
+        no_match: &'static str,
+        no_match_hint: &'static str,
+        tasks: &'static str,
+        title: &'static str,
+        status: &'static str,
+        priority: &'static str,
+        assignees: &'static str,
+        labels: &'static str,
+        due: &'static str,
+        load_more: &'static str,
+        filter_tasks: &'static str,
+        text: &'static str,
+        text_placeholder: &'static str,
+        any: &'static str,
+        assignee: &'static str,
+        anyone: &'static str,
+        label: &'static str,
+        due_after: &'static str,
+        due_before: &'static str,
+        sort: &'static str,
+        sort_position: &'static str,
+        sort_due: &'static str,
+        sort_updated: &'static str,
+        sort_newest: &'static str,
+        apply: &'static str,
+        clear: &'static str,
+        /// (field, the server's message about it)
+        field_error: &'static str,
+        saved_filters: &'static str,
+        saved_none: &'static str,
+        delete_saved: &'static str,
+        filter_name: &'static str,
+        filter_name_placeholder: &'static str,
+        save: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -389,6 +393,7 @@ static EN: Text = Text {
     save: "Save",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     loading: "Aufgaben werden geladen…",
     no_match: "Keine passenden Aufgaben",
@@ -425,7 +430,3 @@ static DE: Text = Text {
     filter_name_placeholder: "Filter benennen…",
     save: "Speichern",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -181,33 +181,37 @@ fn MemberRow(
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    /// What each role may do, in the order of `ROLES`.
-    role_descriptions: [&'static str; 4],
-    /// {0} name, {1} role
-    joined: &'static str,
-    /// {0} the server's reason the email was refused.
-    email_error: &'static str,
-    members: &'static str,
-    loading: &'static str,
-    invite_title: &'static str,
-    invite_hint: &'static str,
-    email: &'static str,
-    role: &'static str,
-    add_member: &'static str,
-    /// {0} name, {1} role
-    role_changed: &'static str,
-    /// Confirmations are asked in the browser only.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    leave_question: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    remove_question: &'static str,
-    you: &'static str,
-    /// {0} the member's name
-    role_of: &'static str,
-    leave: &'static str,
-    remove: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        /// What each role may do, in the order of `ROLES`.
+        role_descriptions: [&'static str; 4],
+        /// {0} name, {1} role
+        joined: &'static str,
+        /// {0} the server's reason the email was refused.
+        email_error: &'static str,
+        members: &'static str,
+        loading: &'static str,
+        invite_title: &'static str,
+        invite_hint: &'static str,
+        email: &'static str,
+        role: &'static str,
+        add_member: &'static str,
+        /// {0} name, {1} role
+        role_changed: &'static str,
+        /// Confirmations are asked in the browser only.
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        leave_question: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        remove_question: &'static str,
+        you: &'static str,
+        /// {0} the member's name
+        role_of: &'static str,
+        leave: &'static str,
+        remove: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -235,6 +239,7 @@ static EN: Text = Text {
     remove: "Remove",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     role_descriptions: [
         "Leser – liest",
@@ -259,7 +264,3 @@ static DE: Text = Text {
     leave: "Verlassen",
     remove: "Entfernen",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -263,29 +263,33 @@ fn LiveBadge(live: Live) -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    former_member: &'static str,
-    not_loaded: &'static str,
-    your_workspaces: &'static str,
-    your_role: &'static str,
-    search_tasks: &'static str,
-    search_placeholder: &'static str,
-    views: &'static str,
-    board: &'static str,
-    list: &'static str,
-    calendar: &'static str,
-    dashboard: &'static str,
-    members: &'static str,
-    settings: &'static str,
-    not_available: &'static str,
-    switch_workspace: &'static str,
-    all_workspaces: &'static str,
-    connecting: &'static str,
-    live: &'static str,
-    reconnecting: &'static str,
-    offline: &'static str,
-    live_hint: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        former_member: &'static str,
+        not_loaded: &'static str,
+        your_workspaces: &'static str,
+        your_role: &'static str,
+        search_tasks: &'static str,
+        search_placeholder: &'static str,
+        views: &'static str,
+        board: &'static str,
+        list: &'static str,
+        calendar: &'static str,
+        dashboard: &'static str,
+        members: &'static str,
+        settings: &'static str,
+        not_available: &'static str,
+        switch_workspace: &'static str,
+        all_workspaces: &'static str,
+        connecting: &'static str,
+        live: &'static str,
+        reconnecting: &'static str,
+        offline: &'static str,
+        live_hint: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -312,6 +316,7 @@ static EN: Text = Text {
     live_hint: "Changes by others appear here as they happen",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     former_member: "Ehemaliges Mitglied",
     not_loaded: "Das konnte nicht geladen werden",
@@ -335,7 +340,3 @@ static DE: Text = Text {
     offline: "Offline",
     live_hint: "Änderungen anderer erscheinen hier, sobald sie passieren",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

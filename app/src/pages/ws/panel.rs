@@ -768,84 +768,88 @@ fn upload_with_progress(
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    close: &'static str,
-    loading: &'static str,
-    saved: &'static str,
-    /// The offline queue's label for a task edit (task title).
-    queued_edit: &'static str,
-    saved_offline: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    confirm_delete: &'static str,
-    title: &'static str,
-    /// (day, person)
-    created: &'static str,
-    conflict: &'static str,
-    conflict_hint: &'static str,
-    reload_theirs: &'static str,
-    overwrite: &'static str,
-    status: &'static str,
-    priority: &'static str,
-    start: &'static str,
-    due: &'static str,
-    labels: &'static str,
-    labels_placeholder: &'static str,
-    repeats: &'static str,
-    never: &'static str,
-    daily: &'static str,
-    weekly: &'static str,
-    monthly: &'static str,
-    every_n_days: &'static str,
-    every_days: &'static str,
-    on_days: &'static str,
-    assignees: &'static str,
-    description: &'static str,
-    edit: &'static str,
-    preview: &'static str,
-    description_placeholder: &'static str,
-    /// (done, total)
-    checklist: &'static str,
-    /// The remove button of a checklist item or a file (its text or name).
-    remove: &'static str,
-    new_item: &'static str,
-    new_item_placeholder: &'static str,
-    saving: &'static str,
-    save_changes: &'static str,
-    delete_task: &'static str,
-    activity: &'static str,
-    /// What an activity entry's kind (`task.created`, …) reads as after the person's name:
-    /// (kind, phrase); a kind not listed reads as itself with `.` and `_` as spaces
-    /// (see `activity_phrase`).
-    activity_kinds: &'static [(&'static str, &'static str)],
-    /// (number of comments)
-    comments: &'static str,
-    write_comment: &'static str,
-    comment_placeholder: &'static str,
-    comment: &'static str,
-    attachments: &'static str,
-    /// File sizes with a decimal comma ("1,5 KB") instead of a point (see `file_size`).
-    decimal_comma: bool,
-    upload_progress: &'static str,
-    attach_file: &'static str,
-    attach_hint: &'static str,
-    /// (what went wrong: one of `no_xhr`, `no_form_data`, `not_prepared`)
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    upload_not_started: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    no_xhr: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    no_form_data: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    not_prepared: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    answer_not_understood: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    upload_failed_http: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    connection_lost: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    not_sent: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        close: &'static str,
+        loading: &'static str,
+        saved: &'static str,
+        /// The offline queue's label for a task edit (task title).
+        queued_edit: &'static str,
+        saved_offline: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        confirm_delete: &'static str,
+        title: &'static str,
+        /// (day, person)
+        created: &'static str,
+        conflict: &'static str,
+        conflict_hint: &'static str,
+        reload_theirs: &'static str,
+        overwrite: &'static str,
+        status: &'static str,
+        priority: &'static str,
+        start: &'static str,
+        due: &'static str,
+        labels: &'static str,
+        labels_placeholder: &'static str,
+        repeats: &'static str,
+        never: &'static str,
+        daily: &'static str,
+        weekly: &'static str,
+        monthly: &'static str,
+        every_n_days: &'static str,
+        every_days: &'static str,
+        on_days: &'static str,
+        assignees: &'static str,
+        description: &'static str,
+        edit: &'static str,
+        preview: &'static str,
+        description_placeholder: &'static str,
+        /// (done, total)
+        checklist: &'static str,
+        /// The remove button of a checklist item or a file (its text or name).
+        remove: &'static str,
+        new_item: &'static str,
+        new_item_placeholder: &'static str,
+        saving: &'static str,
+        save_changes: &'static str,
+        delete_task: &'static str,
+        activity: &'static str,
+        /// What an activity entry's kind (`task.created`, …) reads as after the person's name:
+        /// (kind, phrase); a kind not listed reads as itself with `.` and `_` as spaces
+        /// (see `activity_phrase`).
+        activity_kinds: &'static [(&'static str, &'static str)],
+        /// (number of comments)
+        comments: &'static str,
+        write_comment: &'static str,
+        comment_placeholder: &'static str,
+        comment: &'static str,
+        attachments: &'static str,
+        /// File sizes with a decimal comma ("1,5 KB") instead of a point (see `file_size`).
+        decimal_comma: bool,
+        upload_progress: &'static str,
+        attach_file: &'static str,
+        attach_hint: &'static str,
+        /// (what went wrong: one of `no_xhr`, `no_form_data`, `not_prepared`)
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        upload_not_started: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        no_xhr: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        no_form_data: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        not_prepared: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        answer_not_understood: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        upload_failed_http: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        connection_lost: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        not_sent: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -909,6 +913,7 @@ static EN: Text = Text {
     not_sent: "The upload could not be sent.",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     close: "Aufgabe schließen",
     loading: "Aufgabe wird geladen…",
@@ -976,7 +981,3 @@ static DE: Text = Text {
     connection_lost: "Der Upload ist fehlgeschlagen: Die Verbindung wurde unterbrochen.",
     not_sent: "Der Upload konnte nicht gesendet werden.",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

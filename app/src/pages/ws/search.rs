@@ -59,16 +59,20 @@ pub fn SearchView() -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    title: &'static str,
-    /// {0} the search words.
-    results_for: &'static str,
-    searching: &'static str,
-    type_words: &'static str,
-    no_match: &'static str,
-    /// Before a matching comment's snippet.
-    comment: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        title: &'static str,
+        /// {0} the search words.
+        results_for: &'static str,
+        searching: &'static str,
+        type_words: &'static str,
+        no_match: &'static str,
+        /// Before a matching comment's snippet.
+        comment: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -80,6 +84,7 @@ static EN: Text = Text {
     comment: "Comment: ",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     title: "Suche",
     results_for: "Ergebnisse für „{0}“",
@@ -88,7 +93,3 @@ static DE: Text = Text {
     no_match: "Keine Treffer. Versuch es mit weniger oder anderen Wörtern.",
     comment: "Kommentar: ",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}

@@ -266,63 +266,67 @@ fn ExportImport(ws_id: String, can_import: bool) -> impl IntoView {
     }
 }
 
-/// This module's words, one table per language (see `crate::i18n`).
-struct Text {
-    loading: &'static str,
-    /// The names of the columns being removed, joined with ", ". (Confirmations are asked in
-    /// the browser only.)
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    remove_columns: &'static str,
-    saved: &'static str,
-    /// {0} the field, {1} the server's reason
-    field_error: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    delete_confirm: &'static str,
-    workspace: &'static str,
-    name: &'static str,
-    columns: &'static str,
-    /// {0} the column's position, from 1
-    column_name: &'static str,
-    column_kind: &'static str,
-    todo: &'static str,
-    in_progress: &'static str,
-    done: &'static str,
-    /// {0} the column's name
-    move_earlier: &'static str,
-    move_later: &'static str,
-    remove_column: &'static str,
-    new_column_name: &'static str,
-    new_column: &'static str,
-    add_column: &'static str,
-    removed_hint: &'static str,
-    save: &'static str,
-    delete_title: &'static str,
-    delete_hint: &'static str,
-    delete_button: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    choose_file: &'static str,
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    unreadable: &'static str,
-    export: &'static str,
-    export_hint: &'static str,
-    download_json: &'static str,
-    download_csv: &'static str,
-    import: &'static str,
-    import_hint: &'static str,
-    file: &'static str,
-    check: &'static str,
-    import_button: &'static str,
-    /// {0} the number of rows (English uses the plural form for one row, too)
-    all_valid_one: &'static str,
-    all_valid_other: &'static str,
-    /// {0} the number of tasks
-    imported_one: &'static str,
-    imported_other: &'static str,
-    /// {0} the number of rows
-    rows_rejected_one: &'static str,
-    rows_rejected_other: &'static str,
-    /// {0} the row number, {1} its problems joined with "; "
-    row_errors: &'static str,
+crate::i18n::strings! {
+    /// This module's words, one table per language (see `crate::i18n`).
+    struct Text {
+        loading: &'static str,
+        /// The names of the columns being removed, joined with ", ". (Confirmations are asked in
+        /// the browser only.)
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        remove_columns: &'static str,
+        saved: &'static str,
+        /// {0} the field, {1} the server's reason
+        field_error: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        delete_confirm: &'static str,
+        workspace: &'static str,
+        name: &'static str,
+        columns: &'static str,
+        /// {0} the column's position, from 1
+        column_name: &'static str,
+        column_kind: &'static str,
+        todo: &'static str,
+        in_progress: &'static str,
+        done: &'static str,
+        /// {0} the column's name
+        move_earlier: &'static str,
+        move_later: &'static str,
+        remove_column: &'static str,
+        new_column_name: &'static str,
+        new_column: &'static str,
+        add_column: &'static str,
+        removed_hint: &'static str,
+        save: &'static str,
+        delete_title: &'static str,
+        delete_hint: &'static str,
+        delete_button: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        choose_file: &'static str,
+        #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+        unreadable: &'static str,
+        export: &'static str,
+        export_hint: &'static str,
+        download_json: &'static str,
+        download_csv: &'static str,
+        import: &'static str,
+        import_hint: &'static str,
+        file: &'static str,
+        check: &'static str,
+        import_button: &'static str,
+        /// {0} the number of rows (English uses the plural form for one row, too)
+        all_valid_one: &'static str,
+        all_valid_other: &'static str,
+        /// {0} the number of tasks
+        imported_one: &'static str,
+        imported_other: &'static str,
+        /// {0} the number of rows
+        rows_rejected_one: &'static str,
+        rows_rejected_other: &'static str,
+        /// {0} the row number, {1} its problems joined with "; "
+        row_errors: &'static str,
+    }
+    static EN, DE;
+    fn text();
 }
 
 static EN: Text = Text {
@@ -370,6 +374,7 @@ static EN: Text = Text {
     row_errors: "Row {0}: {1}",
 };
 
+#[cfg(not(feature = "hydrate"))]
 static DE: Text = Text {
     loading: "Wird geladen…",
     remove_columns: "{0} entfernen? Die Karten darin wandern in eine verbleibende Spalte.",
@@ -414,7 +419,3 @@ static DE: Text = Text {
     rows_rejected_other: "{0} Zeilen haben Fehler; es wurde nichts importiert:",
     row_errors: "Zeile {0}: {1}",
 };
-
-fn text() -> &'static Text {
-    crate::i18n::pick(&EN, &DE)
-}
