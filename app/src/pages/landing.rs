@@ -39,7 +39,8 @@ pub fn LandingPage() -> impl IntoView {
 }
 
 /// Links to this page in every language of the UI. `next` is the page's own path: the server
-/// route `/lang/{tag}` stores the choice in the cookie and sends the browser back there.
+/// route `/lang/{tag}` stores the choice in the cookie and sends the browser back there
+/// (`rel="external"`: the router must let the browser load it, not render it as a page).
 #[component]
 pub fn LanguageSwitch(next: &'static str) -> impl IntoView {
     let t = text();
@@ -53,7 +54,7 @@ pub fn LanguageSwitch(next: &'static str) -> impl IntoView {
                         href=format!("/lang/{}?next={}", l.tag(), next)
                         hreflang=l.tag()
                         lang=l.tag()
-                        rel="nofollow"
+                        rel="nofollow external"
                         aria-current=(l == current).then_some("true")
                     >
                         {l.native_name()}
