@@ -238,6 +238,7 @@ async fn main() {
         }
     }
     start_line.notify_waiters();
+    let lag_before = fanout_lag_buckets(&http, &a.apps).await;
 
     // The changes: moves at `rate` per second, alternating instances.
     let mut sent_at: Vec<Instant> = Vec::with_capacity(a.changes);
@@ -261,6 +262,10 @@ async fn main() {
         commits.push(t0.elapsed().as_secs_f64() * 1000.0);
         sent_at.push(t0);
     }
+
+    // Let the last deliveries land before reading the servers' histograms.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let lag_after = fanout_lag_buckets(&http, &a.apps).await;
 
     let mut latencies: Vec<f64> = Vec::with_capacity(a.clients * a.changes);
     let mut received = 0usize;
@@ -366,6 +371,28 @@ async fn main() {
             .copied()
             .unwrap_or(f64::NAN)
     );
+    // The fan-out alone, as the servers measure it: from the commit (the notice's timestamp)
+    // to the event queued on each socket, across both instances.
+    let lag: Vec<(f64, f64)> = lag_after
+        .iter()
+        .map(|(le, n)| {
+            let before = lag_before
+                .iter()
+                .find(|(l, _)| l == le)
+                .map_or(0.0, |(_, b)| *b);
+            (*le, n - before)
+        })
+        .collect();
+    let observed = lag.last().map_or(0.0, |(_, n)| *n);
+    println!(
+        "fan-out alone (commit → queued on the socket, taskmanager_ws_fanout_lag_seconds) ms: \
+         p50 {:.2}  p99 {:.2}  ({observed:.0} deliveries, ≤ 15 ms: {:.2} %)",
+        bucket_quantile(&lag, 0.50) * 1000.0,
+        bucket_quantile(&lag, 0.99) * 1000.0,
+        lag.iter()
+            .find(|(le, _)| (*le - 0.015).abs() < 1e-9)
+            .map_or(f64::NAN, |(_, n)| n / observed.max(1.0) * 100.0)
+    );
     println!(
         "deliveries: expected {expected}, received {received}, unexpected versions {wrong}, lost {}",
         expected.saturating_sub(received)
@@ -380,4 +407,67 @@ async fn main() {
         rss_idle,
         per_conn.join(" / ")
     );
+}
+
+/// The fan-out histogram's cumulative buckets `(le, count)`, summed over the instances.
+async fn fanout_lag_buckets(http: &reqwest::Client, apps: &[String]) -> Vec<(f64, f64)> {
+    let mut sum: Vec<(f64, f64)> = Vec::new();
+    for app in apps {
+        let text = http
+            .get(format!("{app}/metrics"))
+            .send()
+            .await
+            .expect("the instance answers")
+            .text()
+            .await
+            .unwrap_or_default();
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("taskmanager_ws_fanout_lag_seconds_bucket{"))
+        {
+            let le = line
+                .split("le=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(|v| {
+                    if v == "+Inf" {
+                        f64::INFINITY
+                    } else {
+                        v.parse().unwrap_or(f64::NAN)
+                    }
+                });
+            let count = line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok());
+            if let (Some(le), Some(count)) = (le, count) {
+                match sum.iter_mut().find(|(l, _)| *l == le) {
+                    Some((_, n)) => *n += count,
+                    None => sum.push((le, count)),
+                }
+            }
+        }
+    }
+    sum.sort_by(|a, b| a.0.total_cmp(&b.0));
+    sum
+}
+
+/// A quantile from cumulative buckets, interpolated within its bucket (as Prometheus's
+/// `histogram_quantile`); the highest finite bound when it falls in `+Inf`.
+fn bucket_quantile(buckets: &[(f64, f64)], q: f64) -> f64 {
+    let total = buckets.last().map_or(0.0, |(_, n)| *n);
+    if total <= 0.0 {
+        return f64::NAN;
+    }
+    let rank = q * total;
+    let (mut lower, mut below) = (0.0, 0.0);
+    for (le, n) in buckets {
+        if *n >= rank {
+            if le.is_infinite() {
+                return lower;
+            }
+            let within = (n - below).max(1e-12);
+            return lower + (le - lower) * ((rank - below) / within);
+        }
+        lower = *le;
+        below = *n;
+    }
+    lower
 }

@@ -17,6 +17,7 @@ use surrealdb::IndexedResults;
 
 use crate::accounts::Caller;
 use crate::error::{Error, Result};
+use crate::hub::NoticeEvent;
 use crate::services::Services;
 use crate::store::DbQuery;
 
@@ -160,8 +161,19 @@ impl Services {
                kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid);\n\
              IF $tm_v % 64 = 0 {{ DELETE event WHERE workspace = type::record('workspace', $ws) AND version <= $tm_v - {EVENTS_KEPT} }};\n\
              {hooks}\n\
+             RETURN (SELECT VALUE members_version FROM type::record('workspace', $ws))[0];\n\
+             {task_sql}\n\
              COMMIT TRANSACTION;",
             hooks = crate::webhooks::ENQUEUE_SQL,
+            // The notice carries the event (see `hub`): its task as of this commit.
+            task_sql = if about_task(event_kind) {
+                format!(
+                    "SELECT {} FROM type::record('task', $ev_subject);",
+                    crate::tasks::TASK_FIELDS
+                )
+            } else {
+                "RETURN [];".to_owned()
+            },
         );
         let mut attempt = 0;
         loop {
@@ -182,13 +194,31 @@ impl Services {
             let mut errors: Vec<_> = results.take_errors().into_iter().collect();
             if errors.is_empty() {
                 // BEGIN, the caller's statements, the activity, the version, LET, the event,
-                // the pruning, the webhook jobs, COMMIT.
-                let at = results.num_statements().saturating_sub(6);
-                let version: Option<i64> = results.take(at)?;
+                // the pruning, the webhook jobs, the members version, the task, COMMIT.
+                let statements = results.num_statements();
+                let version: Option<i64> = results.take(statements.saturating_sub(8))?;
                 let version = version.ok_or_else(|| {
                     Error::Internal(format!("workspace {workspace_id} vanished during a change"))
                 })?;
-                self.hub().notify(workspace_id, version).await;
+                // Only an optimisation: without it, sockets read the event from the log.
+                let members_version: Option<i64> =
+                    results.take(statements.saturating_sub(3)).ok().flatten();
+                let tasks: Vec<crate::tasks::TaskRow> = results
+                    .take(statements.saturating_sub(2))
+                    .unwrap_or_default();
+                let event = members_version.and_then(|members_version| {
+                    let row = EventRow {
+                        version,
+                        kind: event_kind.to_owned(),
+                        subject: event_subject.to_owned(),
+                        actor_id: caller.user_id.clone(),
+                    };
+                    Some(NoticeEvent {
+                        json: event_json(workspace_id, row, tasks)?,
+                        members_version,
+                    })
+                });
+                self.hub().notify(workspace_id, version, event).await;
                 return Ok(Committed { version, results });
             }
             errors.sort_by_key(|(index, _)| *index);
@@ -344,6 +374,32 @@ fn events_of(
     }
 }
 
+/// One log row as the JSON text sockets send, given its task's row (when it is about one).
+fn event_json(
+    workspace_id: &str,
+    row: EventRow,
+    tasks: Vec<crate::tasks::TaskRow>,
+) -> Option<String> {
+    let tasks = task_map(workspace_id, tasks);
+    events_of(workspace_id, vec![row], &tasks)
+        .first()
+        .and_then(|e| serde_json::to_string(e).ok())
+}
+
+/// Task rows by id, only those of `workspace_id`.
+fn task_map(
+    workspace_id: &str,
+    rows: Vec<crate::tasks::TaskRow>,
+) -> std::collections::HashMap<String, domain::task::TaskView> {
+    rows.into_iter()
+        .map(|r| {
+            let view = r.view();
+            (view.id.clone(), view)
+        })
+        .filter(|(_, v)| v.workspace_id == workspace_id)
+        .collect()
+}
+
 /// Events whose subject is a task: they carry the task as it is now.
 fn about_task(kind: &str) -> bool {
     ["task.", "comment.", "attachment."]
@@ -399,9 +455,26 @@ impl Services {
         workspace_id: &str,
         since: i64,
         at_least: Option<i64>,
+        event: Option<&NoticeEvent>,
     ) -> Result<std::sync::Arc<Feed>> {
-        let feed = match at_least {
-            Some(at_least) => {
+        let feed = match (at_least, event) {
+            // One version behind the notice that carries its event: that event is the feed.
+            (Some(at_least), Some(event)) if since + 1 == at_least => {
+                let key = (workspace_id.to_owned(), since, at_least);
+                self.feed_cache()
+                    .get_or_insert_async(&key, async {
+                        let members = self.members_at(workspace_id, event.members_version).await?;
+                        Ok::<_, Error>(std::sync::Arc::new(Feed {
+                            version: at_least,
+                            events: vec![bytes::Bytes::from(event.json.clone())],
+                            more: false,
+                            resync: false,
+                            members,
+                        }))
+                    })
+                    .await?
+            }
+            (Some(at_least), _) => {
                 let key = (workspace_id.to_owned(), since, at_least);
                 self.feed_cache()
                     .get_or_insert_async(&key, async {
@@ -412,12 +485,34 @@ impl Services {
                     .await?
             }
             // No notice to go by (a listener that fell behind): read afresh.
-            None => std::sync::Arc::new(self.load_feed(workspace_id, since).await?),
+            (None, _) => std::sync::Arc::new(self.load_feed(workspace_id, since).await?),
         };
         if !feed.members.contains(&caller.user_id) {
             return Err(Error::not_found("Workspace"));
         }
         Ok(feed)
+    }
+
+    /// The member user ids of a workspace at its `members_version` (cached: one read per
+    /// membership change per instance).
+    async fn members_at(
+        &self,
+        workspace_id: &str,
+        members_version: i64,
+    ) -> Result<std::sync::Arc<std::collections::HashSet<String>>> {
+        self.member_cache()
+            .get_or_insert_async(&(workspace_id.to_owned(), members_version), async {
+                let mut res = self
+                    .database()
+                    .client()
+                    .query("SELECT VALUE record::id(user) FROM member WHERE workspace = type::record('workspace', $ws)")
+                    .bind(("ws", workspace_id.to_owned()))
+                    .await?
+                    .check()?;
+                let ids: Vec<String> = res.take(0)?;
+                Ok::<_, Error>(std::sync::Arc::new(ids.into_iter().collect()))
+            })
+            .await
     }
 
     async fn load_feed(&self, workspace_id: &str, since: i64) -> Result<Feed> {
@@ -450,20 +545,7 @@ impl Services {
         let head = head.ok_or_else(|| Error::not_found("Workspace"))?;
         let task_rows: Vec<crate::tasks::TaskRow> = res.take(2)?;
         let rows: Vec<EventRow> = res.take(3)?;
-        let members = self
-            .member_cache()
-            .get_or_insert_async(&(workspace_id.to_owned(), head.members_version), async {
-                let mut res = self
-                    .database()
-                    .client()
-                    .query("SELECT VALUE record::id(user) FROM member WHERE workspace = type::record('workspace', $ws)")
-                    .bind(("ws", workspace_id.to_owned()))
-                    .await?
-                    .check()?;
-                let ids: Vec<String> = res.take(0)?;
-                Ok::<_, Error>(std::sync::Arc::new(ids.into_iter().collect()))
-            })
-            .await?;
+        let members = self.members_at(workspace_id, head.members_version).await?;
         let resync = since < 0
             || since > head.version.max(rows.last().map_or(0, |r| r.version))
             || (!rows.is_empty() && rows[0].version != since + 1)
@@ -479,14 +561,7 @@ impl Services {
         }
         let more = rows.len() >= CHANGES_PAGE;
         let version = rows.last().map_or(since, |r| r.version);
-        let tasks = task_rows
-            .into_iter()
-            .map(|r| {
-                let view = r.view();
-                (view.id.clone(), view)
-            })
-            .filter(|(_, v)| v.workspace_id == workspace_id)
-            .collect();
+        let tasks = task_map(workspace_id, task_rows);
         let events = events_of(workspace_id, rows, &tasks)
             .iter()
             .map(|e| bytes::Bytes::from(serde_json::to_vec(e).unwrap_or_default()))

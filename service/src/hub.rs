@@ -1,15 +1,19 @@
 //! The realtime hub: which workspaces just advanced (and whose sessions changed), told to every
 //! websocket of every instance.
 //!
-//! Notices carry only `(workspace, version)` or `(user)`. A connection that hears of a version
-//! newer than the one it has sent pulls the events from the event log (`feed_since`, loaded once
-//! per instance and shared by its connections), so:
+//! Notices carry `(workspace, version)` or `(user)`. A connection that hears of a version newer
+//! than the one it has sent pulls the events from the event log (`feed_since`, loaded once per
+//! instance and shared by its connections). The notice of a commit also carries that commit's
+//! event ([`NoticeEvent`], read in the commit's own transaction), so the connections one version
+//! behind — all of them, in steady state — send it without reading the log: one database round
+//! trip less on every instance between a commit and the sockets. Anything else (a gap, a
+//! notice without its event) reads the log as before, so:
 //! - the log in SurrealDB is the only source of truth: a lost or lagging notice costs a
 //!   moment, never an event (the next notice, the heal sweep, or the client's own
 //!   `since_version` repairs it);
 //! - membership is checked on every pull: a removed member stops receiving at once;
 //! - instances share only the notices, over Redis pub/sub (in-process when Redis is not
-//!   configured), never the events.
+//!   configured); an event in a notice is a copy of a log entry, never the only one.
 //!
 //! Three things repair a lost notice, so Redis may drop messages, restart or vanish:
 //! - every [`HEAL_EVERY`], one query reads the versions of the workspaces this instance's
@@ -40,6 +44,9 @@ pub enum Notice {
         version: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at_ms: Option<i64>,
+        /// The event of the commit that made `version` (absent when the heal sweep found it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        event: Option<Arc<NoticeEvent>>,
     },
     /// A user's sessions changed (one revoked, password changed, account deleted): their
     /// sockets check theirs is still valid.
@@ -56,6 +63,16 @@ pub enum Notice {
         /// copies per notice with 500 sockets and 50 viewers).
         user_ids: Arc<[String]>,
     },
+}
+
+/// The event of the commit a `Workspace` notice announces, as read in that commit's
+/// transaction: what a socket one version behind sends next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeEvent {
+    /// The event as the JSON text sockets send.
+    pub json: String,
+    /// The workspace's members version at this version: membership is checked against it.
+    pub members_version: i64,
 }
 
 /// Presence changes within this window make one `Viewers` notice.
@@ -148,11 +165,17 @@ impl Hub {
     /// instances heard of the change up to 50 ms late (the fan-out benchmark's p99 across
     /// Redis was 64 ms, on the committing instance 23 ms). A slow Redis holds the local
     /// fan-out back at most `PUBLISH_FIRST`; the heal sweep covers a notice that never arrives.
-    pub(crate) async fn notify(&self, workspace_id: &str, version: i64) {
+    pub(crate) async fn notify(
+        &self,
+        workspace_id: &str,
+        version: i64,
+        event: Option<NoticeEvent>,
+    ) {
         let notice = Notice::Workspace {
             workspace_id: workspace_id.into(),
             version,
             at_ms: Some(chrono::Utc::now().timestamp_millis()),
+            event: event.map(Arc::new),
         };
         if let Some(published) = self.publish(notice.clone()) {
             let _ = tokio::time::timeout(PUBLISH_FIRST, published).await;
@@ -391,6 +414,7 @@ async fn heal(services: &Services) -> crate::error::Result<()> {
             workspace_id: row.id.into(),
             version: row.version,
             at_ms: None,
+            event: None,
         });
     }
     Ok(())
@@ -501,6 +525,7 @@ mod tests {
                 workspace_id: "w1".into(),
                 version: 7,
                 at_ms: None,
+                event: None,
             },
         };
         let text = serde_json::to_string(&wire).expect("serializes");
@@ -510,6 +535,22 @@ mod tests {
         );
         let back: Wire = serde_json::from_str(&text).expect("parses");
         assert_eq!(back.notice, wire.notice);
+        // The commit's event travels as JSON text inside the notice.
+        let with_event = Wire {
+            from: "a".into(),
+            notice: Notice::Workspace {
+                workspace_id: "w1".into(),
+                version: 8,
+                at_ms: Some(1),
+                event: Some(Arc::new(NoticeEvent {
+                    json: r#"{"type":"task.created","version":8}"#.into(),
+                    members_version: 2,
+                })),
+            },
+        };
+        let text = serde_json::to_string(&with_event).expect("serializes");
+        let back: Wire = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back.notice, with_event.notice);
         let sessions: Wire =
             serde_json::from_str(r#"{"from":"b","t":"sessions","user_id":"u"}"#).expect("parses");
         assert_eq!(
@@ -529,16 +570,19 @@ mod tests {
             workspace_id: "w".into(),
             version: 3,
             at_ms: None,
+            event: None,
         });
         hub.local(Notice::Workspace {
             workspace_id: "w".into(),
             version: 4,
             at_ms: None,
+            event: None,
         });
         hub.local(Notice::Workspace {
             workspace_id: "w".into(),
             version: 4,
             at_ms: None,
+            event: None,
         });
         assert_eq!(
             rx.try_recv().expect("one notice"),
@@ -546,6 +590,7 @@ mod tests {
                 workspace_id: "w".into(),
                 version: 4,
                 at_ms: None,
+                event: None,
             }
         );
         assert!(

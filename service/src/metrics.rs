@@ -24,6 +24,11 @@ pub const HTTP_BUCKETS: &[f64] = &[
 const BACKEND_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
 ];
+/// Realtime fan-out: fine around its 15 ms objective (issue #5).
+const FANOUT_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+    5.0,
+];
 /// Jobs: an email or a webhook takes from milliseconds to its timeout.
 const JOB_BUCKETS: &[f64] = &[0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
 
@@ -123,7 +128,7 @@ impl Metrics {
                 r,
                 "taskmanager_ws_fanout_lag_seconds",
                 "From a change's commit (on any instance) to its event being queued on a socket here.",
-                BACKEND_BUCKETS,
+                FANOUT_BUCKETS,
             ),
             jobs_queue_depth: gauge_vec(
                 r,

@@ -27,7 +27,7 @@ use domain::ErrorCode;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
-use service::hub::{Follow, Notice};
+use service::hub::{Follow, Notice, NoticeEvent};
 use service::{Caller, Services};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
@@ -252,9 +252,12 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                     workspace_id,
                     version,
                     at_ms,
+                    event,
                 }) => match conn.subscriptions.get(&*workspace_id) {
                     Some((sent, _, _)) if *sent < version => {
-                        let pulled = Box::pin(conn.pull(&workspace_id, Some(version))).await;
+                        let pulled =
+                            Box::pin(conn.pull(&workspace_id, Some(version), event.as_deref()))
+                                .await;
                         if let Some(at_ms) = at_ms {
                             let lag_ms = chrono::Utc::now().timestamp_millis() - at_ms;
                             conn.services
@@ -403,7 +406,7 @@ impl Connection {
                 }
                 let viewers = self.services.presence_of(&workspace_id).await;
                 self.viewers(&workspace_id, viewers.into())?;
-                self.pull(&workspace_id, Some(current)).await
+                self.pull(&workspace_id, Some(current), None).await
             }
             ClientMessage::Unsubscribe { workspace_id } => {
                 if self.subscriptions.remove(&workspace_id).is_some() {
@@ -490,7 +493,14 @@ impl Connection {
 
     /// Sends the events after the version this client has, from the log, given that a notice
     /// announced `at_least` (`None`: read afresh).
-    async fn pull(&mut self, workspace_id: &str, mut at_least: Option<i64>) -> Result<(), End> {
+    /// Sends what follows the socket's version of a workspace; `event`: the one a notice of
+    /// `at_least` carried (sent as is when the socket is one version behind).
+    async fn pull(
+        &mut self,
+        workspace_id: &str,
+        mut at_least: Option<i64>,
+        mut event: Option<&NoticeEvent>,
+    ) -> Result<(), End> {
         loop {
             let Some((since, _, _)) = self.subscriptions.get(workspace_id) else {
                 return Ok(());
@@ -498,7 +508,7 @@ impl Connection {
             let since = *since;
             let feed = match self
                 .services
-                .feed_since(&self.caller, workspace_id, since, at_least)
+                .feed_since(&self.caller, workspace_id, since, at_least, event)
                 .await
             {
                 Ok(feed) => feed,
@@ -522,6 +532,7 @@ impl Connection {
                 return Ok(());
             }
             at_least = None;
+            event = None;
         }
     }
 
@@ -534,7 +545,7 @@ impl Connection {
     async fn pull_all(&mut self) -> Result<(), End> {
         let followed: Vec<String> = self.subscriptions.keys().cloned().collect();
         for workspace_id in followed {
-            self.pull(&workspace_id, None).await?;
+            self.pull(&workspace_id, None, None).await?;
         }
         Ok(())
     }

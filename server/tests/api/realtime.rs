@@ -157,6 +157,8 @@ async fn members_see_every_change_live_and_replay_from_their_version() {
         (replayed["type"].as_str(), replayed["version"].as_i64()),
         (Some("task.moved"), Some(2))
     );
+    // The live event came with the commit's notice, the replayed one from the log: the same.
+    assert_eq!(replayed, moved);
 
     // One from another timeline is told to reload.
     let mut lost = connect(&app, &owner).await;
