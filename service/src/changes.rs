@@ -161,19 +161,14 @@ impl Services {
                kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid);\n\
              IF $tm_v % 64 = 0 {{ DELETE event WHERE workspace = type::record('workspace', $ws) AND version <= $tm_v - {EVENTS_KEPT} }};\n\
              {hooks}\n\
-             RETURN (SELECT VALUE members_version FROM type::record('workspace', $ws))[0];\n\
-             {task_sql}\n\
+             SELECT VALUE members_version FROM type::record('workspace', $ws);\n\
+             SELECT {task_fields} FROM type::record('task', $ev_subject);\n\
              COMMIT TRANSACTION;",
             hooks = crate::webhooks::ENQUEUE_SQL,
-            // The notice carries the event (see `hub`): its task as of this commit.
-            task_sql = if about_task(event_kind) {
-                format!(
-                    "SELECT {} FROM type::record('task', $ev_subject);",
-                    crate::tasks::TASK_FIELDS
-                )
-            } else {
-                "RETURN [];".to_owned()
-            },
+            // The notice carries the event (see `hub`), its task as of this commit. Plain reads
+            // only: a `RETURN` ends a transaction's results early. A subject that is not a task
+            // reads nothing.
+            task_fields = crate::tasks::TASK_FIELDS,
         );
         let mut attempt = 0;
         loop {
@@ -201,8 +196,10 @@ impl Services {
                     Error::Internal(format!("workspace {workspace_id} vanished during a change"))
                 })?;
                 // Only an optimisation: without it, sockets read the event from the log.
-                let members_version: Option<i64> =
-                    results.take(statements.saturating_sub(3)).ok().flatten();
+                let members_version: Option<i64> = results
+                    .take::<Vec<i64>>(statements.saturating_sub(3))
+                    .ok()
+                    .and_then(|v| v.first().copied());
                 let tasks: Vec<crate::tasks::TaskRow> = results
                     .take(statements.saturating_sub(2))
                     .unwrap_or_default();
