@@ -397,7 +397,8 @@ fn task_map(
         .collect()
 }
 
-/// Events whose subject is a task: they carry the task as it is now.
+/// Events whose subject is a task: they carry the task, as of their commit when a notice
+/// brought them, as it is now when read from the log.
 fn about_task(kind: &str) -> bool {
     ["task.", "comment.", "attachment."]
         .iter()

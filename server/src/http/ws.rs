@@ -491,10 +491,9 @@ impl Connection {
         }
     }
 
-    /// Sends the events after the version this client has, from the log, given that a notice
-    /// announced `at_least` (`None`: read afresh).
-    /// Sends what follows the socket's version of a workspace; `event`: the one a notice of
-    /// `at_least` carried (sent as is when the socket is one version behind).
+    /// Sends the events after the version this client has, given that a notice announced
+    /// `at_least` (`None`: read the log afresh) and carried `event` (sent as is when the client
+    /// is exactly one version behind; otherwise the events come from the log).
     async fn pull(
         &mut self,
         workspace_id: &str,
