@@ -9,6 +9,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod components;
+pub mod focus;
 pub mod i18n;
 pub mod live;
 pub mod offline;

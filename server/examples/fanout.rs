@@ -163,7 +163,20 @@ async fn main() {
     let start_line = Arc::new(tokio::sync::Notify::new());
     let mut sockets = Vec::new();
     let opened = Instant::now();
+    // Half the sockets first, then the rest: the RSS between the two idle points is what one
+    // more idle socket costs, apart from what the first ones warmed up once (buffers and maps
+    // sized by the subscribe burst, thread caches).
+    let half = a.clients / 2;
+    let mut base = 0;
+    let mut rss_half: Vec<u64> = Vec::new();
     for c in 0..a.clients {
+        if c == half && half > 0 {
+            for _ in 0..half {
+                base = ready_rx.recv().await.expect("every socket subscribes");
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            rss_half = a.pids.iter().map(|p| rss_kib(*p)).collect();
+        }
         let url = format!(
             "{}/api/v1/ws",
             a.apps[c % a.apps.len()].replacen("http", "ws", 1)
@@ -221,8 +234,7 @@ async fn main() {
         }));
     }
     drop(ready_tx);
-    let mut base = 0;
-    for _ in 0..a.clients {
+    for _ in half..a.clients {
         base = ready_rx.recv().await.expect("every socket subscribes");
     }
     let open_secs = opened.elapsed().as_secs_f64();
@@ -341,6 +353,14 @@ async fn main() {
             format!("{:.1}", (i.saturating_sub(*b)) as f64 / conns)
         })
         .collect();
+    let marginal: Vec<String> = rss_half
+        .iter()
+        .zip(&rss_idle)
+        .map(|(h, i)| {
+            let conns = ((a.clients - half) / a.pids.len().max(1)).max(1) as f64;
+            format!("{:.1}", (i.saturating_sub(*h)) as f64 / conns)
+        })
+        .collect();
     println!(
         "fan-out: {} clients over {} instances ({} users), {} changes at {}/s alternating instances",
         a.clients,
@@ -406,6 +426,11 @@ async fn main() {
         rss_before,
         rss_idle,
         per_conn.join(" / ")
+    );
+    println!(
+        "RSS KiB per instance at half the sockets: {:?}; per idle connection over the second half KiB: {}",
+        rss_half,
+        marginal.join(" / ")
     );
 }
 

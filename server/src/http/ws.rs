@@ -14,8 +14,9 @@
 //! When the instance starts draining, every socket is closed with 1012 (reconnect and resume)
 //! and new upgrades get 503.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -24,12 +25,13 @@ use axum::http::header::ORIGIN;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::ErrorCode;
+use futures::stream::SplitSink;
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
 use service::hub::{Follow, Notice, NoticeEvent};
 use service::{Caller, Services};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 use super::error::HttpError;
@@ -46,6 +48,8 @@ const MAX_WRITE_BUFFER: usize = 1024 * 1024;
 const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
 /// Messages queued for one client before it counts as too slow.
 const OUT_QUEUE: usize = 256;
+/// How long a write may wait for the client to take bytes before it counts as stuck.
+const WRITE_STALL: Duration = Duration::from_secs(10);
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENT_LIMIT: Duration = Duration::from_secs(60);
 /// Close code for "you fell behind: reconnect with since_version".
@@ -133,7 +137,7 @@ pub async fn upgrade(
 struct Connection {
     services: Services,
     caller: Caller,
-    out: mpsc::Sender<Message>,
+    out: Outbox,
     /// Followed workspaces: the version sent up to, the hub's note that we follow it, and the
     /// viewers last sent.
     subscriptions: HashMap<String, (i64, Follow, Arc<[String]>)>,
@@ -174,48 +178,32 @@ impl Drop for Counted {
 /// What woke a socket's task.
 enum Wake {
     Client(Option<Result<Message, axum::Error>>),
+    /// Everything queued went out (or the socket failed).
+    Written(Result<(), End>),
     Notice(Result<Notice, broadcast::error::RecvError>),
     Draining,
     Beat,
 }
 
 /// Why a connection ends.
+#[derive(Debug)]
 enum End {
     Gone,
     TooSlow,
 }
 
 async fn serve(socket: WebSocket, services: Services, caller: Caller) {
-    let (mut sink, mut stream) = socket.split();
-    let (out, mut queue) = mpsc::channel::<Message>(OUT_QUEUE);
-    let writer = tokio::spawn(async move {
-        // Everything queued goes out in one flush (one write for a burst of events).
-        let mut batch = Vec::new();
-        while queue.recv_many(&mut batch, OUT_QUEUE).await > 0 {
-            let mut closing = false;
-            for message in batch.drain(..) {
-                closing |= matches!(message, Message::Close(_));
-                if sink.feed(message).await.is_err() {
-                    return;
-                }
-                if closing {
-                    break;
-                }
-            }
-            if sink.flush().await.is_err() || closing {
-                break;
-            }
-            // An idle socket keeps no batch buffer (a burst allocates one again).
-            batch = Vec::new();
-        }
-    });
+    // One task per socket: it reads, waits for notices and writes what is queued (a separate
+    // writer task and channel cost every idle socket a task and the channel's blocks, which
+    // stay allocated once a burst has grown them).
+    let (sink, mut stream) = socket.split();
     let mut counted = Counted::new(services.metrics());
     let mut notices = services.hub().listen();
     let mut draining = services.lifecycle().draining_signal();
     let mut conn = Connection {
         services,
         caller,
-        out,
+        out: Outbox::new(sink),
         subscriptions: HashMap::new(),
         socket_id: format!("{:016x}", rand::random::<u64>()),
     };
@@ -231,11 +219,13 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
         // the database round trips behind them made every idle socket's task several KiB.
         let wake = tokio::select! {
             incoming = stream.next() => Wake::Client(incoming),
+            written = std::future::poll_fn(|cx| conn.out.poll_write(cx)), if conn.out.busy() => Wake::Written(written),
             notice = notices.recv() => Wake::Notice(notice),
             _ = async { drop(draining.wait_for(|d| *d).await) } => Wake::Draining,
             _ = heartbeat.tick() => Wake::Beat,
         };
         let step = match wake {
+            Wake::Written(written) => written,
             Wake::Client(incoming) => match incoming {
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
@@ -288,10 +278,10 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
             },
             // Shutting down: tell the client to reconnect (to another instance) and resume.
             Wake::Draining => {
-                let _ = conn.out.try_send(Message::Close(Some(CloseFrame {
-                    code: CLOSE_RESTART,
-                    reason: "server restarting: reconnect with since_version".into(),
-                })));
+                conn.out.close(
+                    CLOSE_RESTART,
+                    "server restarting: reconnect with since_version",
+                );
                 Err(End::Gone)
             }
             Wake::Beat => {
@@ -320,31 +310,122 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
         tracing::info!(user = %conn.caller.user_id, "websocket closed: client too slow");
     }
     Box::pin(conn.leave_all()).await;
-    drop(conn);
-    let _ = writer.await;
+    // The goodbye (a close frame) and anything before it, unless the client takes nothing.
+    let _ = conn.out.drain().await;
+}
+
+/// A socket's outgoing messages: a bounded queue in front of the websocket's sink, written
+/// by the socket's own task. It keeps no buffer while idle.
+struct Outbox<S = SplitSink<WebSocket, Message>> {
+    sink: S,
+    queue: VecDeque<Message>,
+    /// Messages were handed to the sink and not yet flushed.
+    unflushed: bool,
+    /// A close frame is queued: nothing more is.
+    closing: bool,
+}
+
+impl<S: futures::Sink<Message> + Unpin> Outbox<S> {
+    fn new(sink: S) -> Self {
+        Self {
+            sink,
+            queue: VecDeque::new(),
+            unflushed: false,
+            closing: false,
+        }
+    }
+
+    /// Queues a message. `TooSlow` when the client has `OUT_QUEUE` messages waiting: what
+    /// waits is dropped for a close frame that tells it to resume with `since_version` (the
+    /// log replays the rest; nothing is sent twice).
+    fn push(&mut self, message: Message) -> Result<(), End> {
+        if self.closing {
+            return Err(End::Gone);
+        }
+        if self.queue.len() + 1 >= OUT_QUEUE {
+            self.queue.clear();
+            self.close(CLOSE_SLOW, "too slow: reconnect with since_version");
+            return Err(End::TooSlow);
+        }
+        self.queue.push_back(message);
+        Ok(())
+    }
+
+    /// Queues the close frame (once); the connection ends after it.
+    fn close(&mut self, code: u16, reason: &'static str) {
+        if !self.closing {
+            self.closing = true;
+            self.queue.push_back(Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            })));
+        }
+    }
+
+    /// Something waits to be written or flushed.
+    fn busy(&self) -> bool {
+        !self.queue.is_empty() || self.unflushed
+    }
+
+    /// Writes what is queued and flushes it (one write for a burst). Cancel-safe: a message
+    /// leaves the queue only once the sink has taken it.
+    fn poll_write(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), End>> {
+        while !self.queue.is_empty() {
+            match self.sink.poll_ready_unpin(cx) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(_)) => return Poll::Ready(Err(End::Gone)),
+                Poll::Pending => return Poll::Pending,
+            }
+            let Some(message) = self.queue.pop_front() else {
+                break;
+            };
+            if self.sink.start_send_unpin(message).is_err() {
+                return Poll::Ready(Err(End::Gone));
+            }
+            self.unflushed = true;
+        }
+        match self.sink.poll_flush_unpin(cx) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(_)) => return Poll::Ready(Err(End::Gone)),
+            Poll::Pending => return Poll::Pending,
+        }
+        self.unflushed = false;
+        // An idle socket keeps no queue buffer (a burst allocates one again).
+        self.queue = VecDeque::new();
+        Poll::Ready(Ok(()))
+    }
+
+    /// Writes everything queued now, giving a client that takes nothing `WRITE_STALL`.
+    async fn drain(&mut self) -> Result<(), End> {
+        if !self.busy() {
+            return Ok(());
+        }
+        match tokio::time::timeout(WRITE_STALL, std::future::poll_fn(|cx| self.poll_write(cx)))
+            .await
+        {
+            Ok(written) => written,
+            Err(_) => Err(End::TooSlow),
+        }
+    }
 }
 
 impl Connection {
     /// Queues a message; a full queue means the client is too slow: close with a hint.
-    fn send(&self, message: Message) -> Result<(), End> {
-        if self.out.capacity() <= 1 {
+    fn send(&mut self, message: Message) -> Result<(), End> {
+        let queued = self.out.push(message);
+        if matches!(queued, Err(End::TooSlow)) {
             self.services.metrics().ws_events_dropped.inc();
-            let _ = self.out.try_send(Message::Close(Some(CloseFrame {
-                code: CLOSE_SLOW,
-                reason: "too slow: reconnect with since_version".into(),
-            })));
-            return Err(End::TooSlow);
         }
-        self.out.try_send(message).map_err(|_| End::Gone)
+        queued
     }
 
-    fn send_json(&self, value: &serde_json::Value) -> Result<(), End> {
+    fn send_json(&mut self, value: &serde_json::Value) -> Result<(), End> {
         self.send(Message::Text(value.to_string().into()))
     }
 
     /// `{"type":"notifications","unread":N}`: the caller's unread count, for the bell. A failed
     /// read sends nothing (the bell reads the list itself when opened).
-    async fn send_unread(&self) -> Result<(), End> {
+    async fn send_unread(&mut self) -> Result<(), End> {
         match self
             .services
             .unread_notifications(&self.caller.user_id)
@@ -477,10 +558,8 @@ impl Connection {
         match self.services.session_live(&self.caller).await {
             Ok(true) => Ok(()),
             Ok(false) => {
-                let _ = self.out.try_send(Message::Close(Some(CloseFrame {
-                    code: CLOSE_SIGNED_OUT,
-                    reason: "session ended: sign in again".into(),
-                })));
+                self.out
+                    .close(CLOSE_SIGNED_OUT, "session ended: sign in again");
                 Err(End::Gone)
             }
             // The database is unreachable: keep the socket; the next check decides.
@@ -522,6 +601,10 @@ impl Connection {
                 }));
             }
             for event in &feed.events {
+                // A long replay goes out as it is queued, not all at once into the queue.
+                if self.out.queue.len() >= OUT_QUEUE / 2 {
+                    self.out.drain().await?;
+                }
                 let text = Utf8Bytes::try_from(event.clone()).map_err(|_| End::Gone)?;
                 self.send(Message::Text(text))?;
                 self.services.metrics().ws_events_sent.inc();
@@ -547,5 +630,79 @@ impl Connection {
             self.pull(&workspace_id, None, None).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::channel::mpsc;
+
+    fn text(n: usize) -> Message {
+        Message::Text(format!("event {n}").into())
+    }
+
+    #[tokio::test]
+    async fn the_outbox_writes_in_order_and_keeps_no_buffer_when_idle() {
+        let (tx, mut rx) = mpsc::unbounded::<Message>();
+        let mut out = Outbox::new(tx);
+        for n in 0..3 {
+            out.push(text(n)).expect("room in the queue");
+        }
+        assert!(out.busy());
+        out.drain().await.expect("written");
+        assert!(!out.busy());
+        assert_eq!(
+            out.queue.capacity(),
+            0,
+            "an idle socket keeps no queue buffer"
+        );
+        for n in 0..3 {
+            assert_eq!(rx.next().await, Some(text(n)));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_that_falls_behind_gets_only_a_close_frame_with_the_resync_hint() {
+        let (tx, mut rx) = mpsc::unbounded::<Message>();
+        let mut out = Outbox::new(tx);
+        for n in 0..OUT_QUEUE - 1 {
+            out.push(text(n)).expect("room in the queue");
+        }
+        assert!(matches!(out.push(text(OUT_QUEUE)), Err(End::TooSlow)));
+        // Nothing more is queued once closing.
+        assert!(matches!(out.push(text(0)), Err(End::Gone)));
+        out.drain().await.expect("written");
+        match rx.next().await {
+            Some(Message::Close(Some(frame))) => assert_eq!(frame.code, CLOSE_SLOW),
+            other => panic!("expected the close frame, got {other:?}"),
+        }
+        drop(out);
+        assert_eq!(rx.next().await, None, "the events that waited were dropped");
+    }
+
+    #[tokio::test]
+    async fn a_write_to_a_gone_client_ends_the_connection() {
+        let (tx, rx) = mpsc::unbounded::<Message>();
+        drop(rx);
+        let mut out = Outbox::new(tx);
+        out.push(text(1)).expect("room in the queue");
+        assert!(matches!(out.drain().await, Err(End::Gone)));
+    }
+
+    #[tokio::test]
+    async fn writing_is_cancel_safe_while_the_client_takes_nothing() {
+        // A channel with no room: the sink is never ready, as with a stuck client.
+        let (mut tx, _rx) = mpsc::channel::<Message>(0);
+        tx.try_send(text(0)).expect("the one slot");
+        let mut out = Outbox::new(tx);
+        out.push(text(1)).expect("room in the queue");
+        let written = tokio::time::timeout(
+            Duration::from_millis(50),
+            std::future::poll_fn(|cx| out.poll_write(cx)),
+        )
+        .await;
+        assert!(written.is_err(), "a stuck client takes nothing");
+        assert_eq!(out.queue.len(), 1, "the message is still queued, not lost");
     }
 }

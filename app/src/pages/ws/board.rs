@@ -139,43 +139,17 @@ fn apply_event(cols: &mut [ColState], event: &LiveEvent) -> Option<String> {
     Some(what)
 }
 
-/// The id of the focused element, so a re-render can give focus back.
-fn focused_id() -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        document()
-            .active_element()
-            .map(|e| e.id())
-            .filter(|id| !id.is_empty())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    None
-}
+use crate::focus::focused_id;
 
-/// Moves keyboard focus to the element with `id` once the board has re-rendered.
+/// Gives keyboard focus back to the control `id` (a card's move button, say) once the board
+/// has re-rendered; to its card's title when that button is gone (a card moved to the last
+/// column has no "move right").
 fn focus_later(id: String) {
-    #[cfg(feature = "hydrate")]
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        let doc = document();
-        // Only give focus back when the re-render took it away: by now the person may have
-        // moved on to another control, and that must keep it.
-        let lost = doc
-            .active_element()
-            .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body") || !a.is_connected());
-        if !lost {
-            return;
-        }
-        let el = doc.get_element_by_id(&id).or_else(|| {
-            id.rsplit_once('-')
-                .and_then(|(_, task)| doc.get_element_by_id(&format!("card-{task}")))
-        });
-        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = id;
+    let card = id
+        .strip_prefix("mv-")
+        .and_then(|rest| rest.split_once('-'))
+        .map(|(_, task)| format!("card-{task}"));
+    crate::focus::restore_later(id, card);
 }
 
 #[component]

@@ -84,28 +84,10 @@ fn focus_panel() {
 }
 
 /// Gives focus back to the card the panel was opened from once the panel is gone, unless the
-/// person has already moved on to another control (a click elsewhere, say).
+/// person has already moved on to another control (a click elsewhere, say). Only the board has
+/// cards; from other views there is nothing to go back to.
 fn focus_card(task_id: String) {
-    #[cfg(feature = "hydrate")]
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        let doc = document();
-        let lost = doc
-            .active_element()
-            .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body") || !a.is_connected());
-        if !lost {
-            return;
-        }
-        // Only the board has cards; from other views there is nothing to go back to.
-        if let Some(card) = doc
-            .get_element_by_id(&format!("card-{task_id}"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = card.focus();
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = task_id;
+    crate::focus::restore_later(format!("card-{task_id}"), None);
 }
 
 /// Keeps Tab inside the open panel (it is modal): past its last control focus wraps to the
