@@ -62,7 +62,7 @@ KEYS=(
   trivial_p50_ms trivial_p99_ms trivial_rps trivial_errors trivial_bytes
   rest_vs_trivial_p99_ratio rest_vs_trivial_rps_ratio
   login_rps login_p50_ms login_p99_ms
-  fanout_clients fanout_p50_ms fanout_p95_ms fanout_p99_ms fanout_lost fanout_rss_per_conn_kib fanout_rss_marginal_kib
+  fanout_clients fanout_p50_ms fanout_p95_ms fanout_p99_ms fanout_lost fanout_rss_per_conn_kib fanout_rss_marginal_kib fanout_heap_per_conn_kib
   wasm_raw_bytes wasm_brotli_bytes wasm_total_raw_bytes wasm_total_brotli_bytes wasm_files
 )
 declare -A R=()
@@ -201,6 +201,9 @@ def fanout(path):
     marginal = re.search(r"per idle connection over the second half KiB: ([\d. /]+)$", text, re.M)
     if marginal:
         out("fanout_rss_marginal_kib", f"{max(float(v) for v in marginal.group(1).split('/')):.1f}")
+    heap = re.search(r"^live heap KiB per instance [^\n]*; per idle connection KiB: ([\d. /-]+) \(", text, re.M)
+    if heap:
+        out("fanout_heap_per_conn_kib", f"{max(float(v) for v in heap.group(1).split('/')):.1f}")
 
 def wasm(site, hash_file):
     """The entry bundle (named in hash.txt beside the binary) and every wasm of the same build

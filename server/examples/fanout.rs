@@ -157,6 +157,7 @@ async fn main() {
         .to_owned();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_before: Vec<u64> = a.pids.iter().map(|p| rss_kib(*p)).collect();
+    let heap_before = heap_kib(&http, &a.apps).await;
 
     // Open the sockets; each reports (version, received at) for every event.
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<i64>(a.clients);
@@ -169,6 +170,7 @@ async fn main() {
     let half = a.clients / 2;
     let mut base = 0;
     let mut rss_half: Vec<u64> = Vec::new();
+    let mut heap_half: Vec<f64> = Vec::new();
     for c in 0..a.clients {
         if c == half && half > 0 {
             for _ in 0..half {
@@ -176,6 +178,7 @@ async fn main() {
             }
             tokio::time::sleep(Duration::from_secs(2)).await;
             rss_half = a.pids.iter().map(|p| rss_kib(*p)).collect();
+            heap_half = heap_kib(&http, &a.apps).await;
         }
         let url = format!(
             "{}/api/v1/ws",
@@ -240,6 +243,7 @@ async fn main() {
     let open_secs = opened.elapsed().as_secs_f64();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_idle: Vec<u64> = a.pids.iter().map(|p| rss_kib(*p)).collect();
+    let heap_idle = heap_kib(&http, &a.apps).await;
     if std::env::var_os("FANOUT_DEBUG").is_some() {
         for pid in &a.pids {
             println!(
@@ -432,6 +436,45 @@ async fn main() {
         rss_half,
         marginal.join(" / ")
     );
+    let per_socket = |from: &[f64], sockets: usize| -> String {
+        let sockets = (sockets / a.pids.len().max(1)).max(1) as f64;
+        from.iter()
+            .zip(&heap_idle)
+            .map(|(b, i)| format!("{:.1}", (i - b) / sockets))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    println!(
+        "live heap KiB per instance before/half/idle: {:?} / {:?} / {:?}; per idle connection KiB: {} (over the second half: {})",
+        heap_before.iter().map(|k| k.round()).collect::<Vec<_>>(),
+        heap_half.iter().map(|k| k.round()).collect::<Vec<_>>(),
+        heap_idle.iter().map(|k| k.round()).collect::<Vec<_>>(),
+        per_socket(&heap_before, a.clients),
+        per_socket(&heap_half, a.clients - half),
+    );
+}
+
+/// Each instance's live heap in KiB (`taskmanager_heap_live_bytes`: what the program keeps
+/// allocated, without the pages the allocator holds on to).
+async fn heap_kib(http: &reqwest::Client, apps: &[String]) -> Vec<f64> {
+    let mut out = Vec::new();
+    for app in apps {
+        let text = http
+            .get(format!("{app}/metrics"))
+            .send()
+            .await
+            .expect("the instance answers")
+            .text()
+            .await
+            .unwrap_or_default();
+        let bytes = text
+            .lines()
+            .find_map(|l| l.strip_prefix("taskmanager_heap_live_bytes "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(f64::NAN);
+        out.push(bytes / 1024.0);
+    }
+    out
 }
 
 /// The fan-out histogram's cumulative buckets `(le, count)`, summed over the instances.

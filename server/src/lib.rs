@@ -2,6 +2,7 @@
 //! The `taskmanager` server: configuration, the axum router (SSR pages, assets, server
 //! functions, REST `/api/v1`), telemetry and graceful shutdown. The binary is `main.rs`.
 
+pub mod alloc;
 pub mod config;
 pub mod http;
 pub mod lifecycle;

@@ -9,9 +9,10 @@ use server::{lifecycle, telemetry};
 use service::Services;
 
 /// mimalloc instead of glibc malloc: SurrealDB allocates many small values per row, and under
-/// load malloc/free took a quarter of the CPU of a task list (measured with perf).
+/// load malloc/free took a quarter of the CPU of a task list (measured with perf). Counted, for
+/// `taskmanager_heap_live_bytes` (see `server::alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: server::alloc::Counting = server::alloc::Counting;
 
 enum Command {
     Serve,

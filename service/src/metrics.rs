@@ -44,6 +44,8 @@ pub struct Inner {
     pub http_duration: HistogramVec,
     pub http_in_flight: IntGauge,
     pub ws_connections: IntGauge,
+    /// Bytes the process allocated and has not freed (set by the binary on each scrape).
+    pub heap_live_bytes: IntGauge,
     pub ws_subscriptions: IntGauge,
     pub ws_events_sent: IntCounter,
     pub ws_events_dropped: IntCounter,
@@ -109,6 +111,11 @@ impl Metrics {
                 "Requests being handled, probes excluded.",
             ),
             ws_connections: gauge(r, "taskmanager_ws_connections", "Open websockets."),
+            heap_live_bytes: gauge(
+                r,
+                "taskmanager_heap_live_bytes",
+                "Bytes allocated and not yet freed (the live heap; RSS adds what the allocator keeps).",
+            ),
             ws_subscriptions: gauge(
                 r,
                 "taskmanager_ws_subscriptions",

@@ -81,6 +81,7 @@ pub async fn metrics(
         .set(i64::from(services.lifecycle().is_draining()));
     m.ready
         .set(i64::from(services.readiness().await.is_ready()));
+    m.heap_live_bytes.set(crate::alloc::live_bytes());
     catch_up(
         &m.realtime_redis_subscribes,
         services.hub().redis_subscribes(),
