@@ -454,19 +454,23 @@ async fn main() {
     );
 }
 
+/// One instance's `/metrics` text.
+async fn scrape(http: &reqwest::Client, app: &str) -> String {
+    http.get(format!("{app}/metrics"))
+        .send()
+        .await
+        .expect("the instance answers")
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
 /// Each instance's live heap in KiB (`taskmanager_heap_live_bytes`: what the program keeps
 /// allocated, without the pages the allocator holds on to).
 async fn heap_kib(http: &reqwest::Client, apps: &[String]) -> Vec<f64> {
     let mut out = Vec::new();
     for app in apps {
-        let text = http
-            .get(format!("{app}/metrics"))
-            .send()
-            .await
-            .expect("the instance answers")
-            .text()
-            .await
-            .unwrap_or_default();
+        let text = scrape(http, app).await;
         let bytes = text
             .lines()
             .find_map(|l| l.strip_prefix("taskmanager_heap_live_bytes "))
@@ -481,14 +485,7 @@ async fn heap_kib(http: &reqwest::Client, apps: &[String]) -> Vec<f64> {
 async fn fanout_lag_buckets(http: &reqwest::Client, apps: &[String]) -> Vec<(f64, f64)> {
     let mut sum: Vec<(f64, f64)> = Vec::new();
     for app in apps {
-        let text = http
-            .get(format!("{app}/metrics"))
-            .send()
-            .await
-            .expect("the instance answers")
-            .text()
-            .await
-            .unwrap_or_default();
+        let text = scrape(http, app).await;
         for line in text
             .lines()
             .filter(|l| l.starts_with("taskmanager_ws_fanout_lag_seconds_bucket{"))
