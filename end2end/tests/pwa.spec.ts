@@ -58,7 +58,8 @@ test("installable: manifest, icons, worker with this release's files, offline pa
   const hashes = readFileSync(path.resolve(__dirname, "../../target/release/hash.txt"), "utf8");
   const wasm = /wasm: *(\S+)/.exec(hashes)![1];
   expect(build.precache).toContain(`/pkg/taskmanager.${wasm}.wasm`);
-  expect(build.precache.some((p: string) => p.includes("board_route"))).toBe(true);
+  // The workspace views' chunk (the board and the other tabs: one lazy route, see app/src/root.rs).
+  expect(build.precache.some((p: string) => p.includes("workspace_view_route"))).toBe(true);
   expect(build.precache).toContain("/offline.html");
 
   const offline = await request.get("/offline.html");
