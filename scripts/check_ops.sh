@@ -145,10 +145,19 @@ body = json.dumps([{"labels": {"job": "taskmanager", **labels}} for labels, _ in
 request = urllib.request.Request(base + "/api/v2/alerts", data=body, method="POST",
                                  headers={"Content-Type": "application/json"})
 urllib.request.urlopen(request, timeout=5).read()
-got = {}
-for alert in json.load(urllib.request.urlopen(base + "/api/v2/alerts", timeout=5)):
-    labels = alert["labels"]
-    got[(labels["alertname"], labels.get("instance", ""))] = bool(alert["status"]["inhibitedBy"])
+# Alertmanager marks inhibited alerts asynchronously (its inhibitor takes the new alerts from a
+# subscription): read until every case shows what it should, for at most 15 s. A wrong rule
+# never gets there, and the last reading is what is reported.
+want = {(labels["alertname"], labels.get("instance", "")): inhibited for labels, inhibited in cases}
+deadline = time.time() + 15
+while True:
+    got = {}
+    for alert in json.load(urllib.request.urlopen(base + "/api/v2/alerts", timeout=5)):
+        labels = alert["labels"]
+        got[(labels["alertname"], labels.get("instance", ""))] = bool(alert["status"]["inhibitedBy"])
+    if all(got.get(key) == inhibited for key, inhibited in want.items()) or time.time() > deadline:
+        break
+    time.sleep(0.25)
 failed = False
 for labels, inhibited in cases:
     key = (labels["alertname"], labels.get("instance", ""))
