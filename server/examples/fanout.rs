@@ -255,6 +255,7 @@ async fn main() {
     }
     start_line.notify_waiters();
     let lag_before = fanout_lag_buckets(&http, &a.apps).await;
+    let spent_before = time_spent(&http, &a.apps).await;
 
     // The changes: moves at `rate` per second, alternating instances.
     let mut sent_at: Vec<Instant> = Vec::with_capacity(a.changes);
@@ -278,6 +279,8 @@ async fn main() {
         commits.push(t0.elapsed().as_secs_f64() * 1000.0);
         sent_at.push(t0);
     }
+    // Before the sockets, done, close (their goodbyes are not the changes' work).
+    let spent_after = time_spent(&http, &a.apps).await;
 
     // Let the last deliveries land before reading the servers' histograms.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -417,6 +420,24 @@ async fn main() {
             .find(|(le, _)| (*le - 0.015).abs() < 1e-9)
             .map_or(f64::NAN, |(_, n)| n / observed.max(1.0) * 100.0)
     );
+    // Where a change's time goes on the servers: every database round trip, Redis command and
+    // the move's handler during the change phase, per change.
+    let mut spent: Vec<String> = Vec::new();
+    for (key, (n, secs)) in &spent_after {
+        let (n0, s0) = spent_before.get(key).copied().unwrap_or((0.0, 0.0));
+        let (n, secs) = (n - n0, secs - s0);
+        if n >= 1.0 {
+            spent.push(format!(
+                "{key} ×{:.2} mean {:.2} ms",
+                n / a.changes as f64,
+                secs / n * 1000.0
+            ));
+        }
+    }
+    println!(
+        "server time per change (count per change, mean):\n  {}",
+        spent.join("\n  ")
+    );
     println!(
         "deliveries: expected {expected}, received {received}, unexpected versions {wrong}, lost {}",
         expected.saturating_sub(received)
@@ -477,6 +498,60 @@ async fn heap_kib(http: &reqwest::Client, apps: &[String]) -> Vec<f64> {
             .and_then(|v| v.trim().parse::<f64>().ok())
             .unwrap_or(f64::NAN);
         out.push(bytes / 1024.0);
+    }
+    out
+}
+
+/// Count and total seconds of each database operation, Redis command and the move handler,
+/// summed over the instances (`(kind op) -> (count, seconds)`).
+async fn time_spent(
+    http: &reqwest::Client,
+    apps: &[String],
+) -> std::collections::BTreeMap<String, (f64, f64)> {
+    let mut out = std::collections::BTreeMap::new();
+    let families = [
+        ("taskmanager_db_query_duration_seconds", "db"),
+        ("taskmanager_redis_command_duration_seconds", "redis"),
+        ("taskmanager_http_request_duration_seconds", "http"),
+    ];
+    for app in apps {
+        let text = scrape(http, app).await;
+        for line in text.lines() {
+            for (family, kind) in families {
+                let Some(rest) = line.strip_prefix(family) else {
+                    continue;
+                };
+                let (is_count, rest) = if let Some(r) = rest.strip_prefix("_count{") {
+                    (true, r)
+                } else if let Some(r) = rest.strip_prefix("_sum{") {
+                    (false, r)
+                } else {
+                    continue;
+                };
+                let Some((labels, value)) = rest.rsplit_once("} ") else {
+                    continue;
+                };
+                if kind == "http" && !labels.contains("/move") {
+                    continue;
+                }
+                let op = labels
+                    .split(',')
+                    .find_map(|l| {
+                        l.strip_prefix("op=\"")
+                            .or_else(|| l.strip_prefix("route=\""))
+                    })
+                    .map_or("", |v| v.trim_end_matches('"'));
+                let Ok(value) = value.trim().parse::<f64>() else {
+                    continue;
+                };
+                let entry = out.entry(format!("{kind} {op}")).or_insert((0.0, 0.0));
+                if is_count {
+                    entry.0 += value;
+                } else {
+                    entry.1 += value;
+                }
+            }
+        }
     }
     out
 }

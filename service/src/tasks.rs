@@ -128,6 +128,17 @@ pub(crate) struct Slot {
     moving: String,
 }
 
+/// What a move reads before its transaction (`Services::move_context`).
+struct MoveContext {
+    row: TaskRow,
+    ws: WorkspaceView,
+    /// The named neighbours' positions.
+    above: Option<String>,
+    below: Option<String>,
+    /// The gap as read with them.
+    slot: Slot,
+}
+
 /// How many times a card is re-placed after its gap was taken by a racing change.
 pub(crate) const SLOT_ATTEMPTS: u32 = 6;
 
@@ -253,19 +264,6 @@ pub(crate) fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCate
 }
 
 impl Services {
-    async fn task_row(&self, task_id: &str) -> Result<Option<TaskRow>> {
-        let mut res = self
-            .database()
-            .client()
-            .query(format!(
-                "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id)"
-            ))
-            .bind(("id", task_id.to_owned()))
-            .await?
-            .check()?;
-        Ok(res.take(0)?)
-    }
-
     /// The task and the caller's view of its workspace; `not_found` for non-members.
     pub(crate) async fn task_for(
         &self,
@@ -452,7 +450,7 @@ impl Services {
             }
         }
         let mut attempt = 0;
-        loop {
+        let created = loop {
             attempt += 1;
             let turn = self.change_turn(workspace_id).await;
             let slot = self.append_slot(workspace_id, &status, &id).await?;
@@ -493,19 +491,11 @@ impl Services {
             .await;
             match result {
                 Err(e) if slot_taken(&e) && attempt < SLOT_ATTEMPTS => continue,
-                other => {
-                    other?;
-                    break;
-                }
+                other => break other?.subject,
             }
-        }
+        };
         self.followed_up(&followups);
-        let task = self
-            .task_row(&id)
-            .await?
-            .ok_or_else(|| Error::Internal("created task vanished".into()))?
-            .view();
-        Ok(task)
+        created.ok_or_else(|| Error::Internal("created task vanished".into()))
     }
 
     pub async fn get_task(&self, caller: &Caller, task_id: &str) -> Result<TaskView> {
@@ -802,9 +792,8 @@ impl Services {
                 ));
             }
         }
-        committed?;
+        let task = committed?.subject.ok_or_else(|| Error::not_found("Task"))?;
         self.followed_up(&followups);
-        let task = self.get_task(caller, task_id).await?;
         let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
         if completed == Some(true) && !was_done {
             self.create_next_occurrence(caller, &ws, &task).await?;
@@ -820,38 +809,31 @@ impl Services {
         req: &MoveTaskRequest,
     ) -> Result<TaskView> {
         caller.require_write()?;
-        let (row, ws) = self.task_for(caller, task_id).await?;
-        require_editor(&ws, "moving tasks")?;
-        let Some(category) = category_of(&ws, &req.status) else {
-            return Err(field_error("status", "is not a column of this workspace"));
-        };
-        let above = self
-            .neighbour_position(
-                &ws.id,
-                &req.status,
-                task_id,
-                req.after_id.as_deref(),
-                "after_id",
-            )
-            .await?;
-        let below = self
-            .neighbour_position(
-                &ws.id,
-                &req.status,
-                task_id,
-                req.before_id.as_deref(),
-                "before_id",
-            )
-            .await?;
+        // One round trip reads the task, the caller's view of its workspace, the named
+        // neighbours and the gap the card goes into.
+        let MoveContext {
+            row,
+            ws,
+            above,
+            below,
+            slot: first_slot,
+        } = self.move_context(caller, task_id, req).await?;
         let was_done = category_of(&ws, &row.status) == Some(ColumnCategory::Done);
-        let done = category == ColumnCategory::Done;
+        let done = category_of(&ws, &req.status) == Some(ColumnCategory::Done);
+        let mut first_slot = Some(first_slot);
         let mut attempt = 0;
         let task = loop {
             attempt += 1;
             let turn = self.change_turn(&ws.id).await;
-            let slot = self
-                .move_slot(&ws.id, &row, &req.status, above.clone(), below.clone())
-                .await?;
+            // The gap read with the task, unless another change took it: then read afresh,
+            // in this workspace's turn.
+            let slot = match first_slot.take() {
+                Some(slot) => slot,
+                None => {
+                    self.move_slot(&ws.id, &row, &req.status, above.clone(), below.clone())
+                        .await?
+                }
+            };
             let position = slot
                 .position()
                 .map_err(|_| field_error("before_id", "must come after after_id"))?;
@@ -860,15 +842,14 @@ impl Services {
                 kind: "task.moved",
                 data: serde_json::json!({"from": row.status, "to": req.status}),
             };
-            // The task's new state is read inside the transaction (statement 2): no round trip
-            // after the commit.
+            // The task's new state comes back from the transaction (`Committed::subject`): no
+            // round trip after the commit.
             let result = self.commit_change_in_turn(
                 &turn,
                 caller,
                 &ws.id,
                 &format!("{}UPDATE type::record('task', $id) SET status = $status, position = $position, version = version + 1, \
-                 updated_at = time::now(), completed_at = IF $done = $was_done {{ completed_at }} ELSE IF $done {{ time::now() }} ELSE {{ NONE }};\
-                 SELECT {TASK_FIELDS} FROM type::record('task', $id);", slot.guard()),
+                 updated_at = time::now(), completed_at = IF $done = $was_done {{ completed_at }} ELSE IF $done {{ time::now() }} ELSE {{ NONE }};", slot.guard()),
                 Change::Task(activity),
                 |q| {
                     slot.bind(q).bind(("id", task_id.to_owned()))
@@ -881,14 +862,7 @@ impl Services {
             .await;
             match result {
                 Err(e) if slot_taken(&e) && attempt < SLOT_ATTEMPTS => continue,
-                other => {
-                    let rows: Vec<TaskRow> = other?.rows(2)?;
-                    break rows
-                        .into_iter()
-                        .next()
-                        .ok_or_else(|| Error::not_found("Task"))?
-                        .view();
-                }
+                other => break other?.subject.ok_or_else(|| Error::not_found("Task"))?,
             }
         };
         if done && !was_done {
@@ -953,6 +927,119 @@ impl Services {
         Ok(())
     }
 
+    /// Everything a move needs before its transaction, in one round trip: the task, the
+    /// caller's view of its workspace (`not_found` for non-members), the named neighbours'
+    /// positions (each must be a card in the target column) and the gap the card goes into
+    /// (as [`Services::move_slot`] works it out).
+    async fn move_context(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+        req: &MoveTaskRequest,
+    ) -> Result<MoveContext> {
+        #[derive(Debug, SurrealValue)]
+        struct Neighbour {
+            workspace_id: String,
+            status: String,
+            position: String,
+        }
+        let in_column = "FROM task WHERE workspace = $tw AND status = $status \
+                         AND id != type::record('task', $id)";
+        let neighbour = |var: &str| {
+            format!(
+                "SELECT record::id(workspace) AS workspace_id, status, position \
+                 FROM ONLY type::record('task', ${var});"
+            )
+        };
+        let (after, before) = (req.after_id.as_deref(), req.before_id.as_deref());
+        // Statements 0-2 as `task_for`; 3: the named neighbours; then the other side of the gap.
+        let mut sql = format!(
+            "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id);\
+             LET $tw = (SELECT VALUE workspace FROM ONLY type::record('task', $id));\
+             SELECT {} FROM member WHERE workspace = $tw AND user = type::record('user', $uid) LIMIT 1;",
+            crate::workspaces::WORKSPACE_FIELDS
+        );
+        sql.push_str(&match (after, before) {
+            (Some(_), _) => neighbour("after"),
+            (None, _) => "RETURN NONE;".to_owned(),
+        });
+        sql.push_str(&match (after, before) {
+            (_, Some(_)) => neighbour("before"),
+            (_, None) => "RETURN NONE;".to_owned(),
+        });
+        sql.push_str(&match (after, before) {
+            (None, None) => format!("SELECT VALUE position {in_column} ORDER BY position DESC LIMIT 1;"),
+            (Some(_), None) => format!(
+                "SELECT VALUE position {in_column} AND position > \
+                 (SELECT VALUE position FROM ONLY type::record('task', $after)) ORDER BY position LIMIT 1;"
+            ),
+            (None, Some(_)) => format!(
+                "SELECT VALUE position {in_column} AND position < \
+                 (SELECT VALUE position FROM ONLY type::record('task', $before)) ORDER BY position DESC LIMIT 1;"
+            ),
+            (Some(_), Some(_)) => "RETURN [];".to_owned(),
+        });
+        let mut res = self
+            .database()
+            .client()
+            .query(sql)
+            .bind(("id", task_id.to_owned()))
+            .bind(("uid", caller.user_id.clone()))
+            .bind(("status", req.status.clone()))
+            .bind(("after", after.map(str::to_owned)))
+            .bind(("before", before.map(str::to_owned)))
+            .await?
+            .check()?;
+        let row: Option<TaskRow> = res.take(0)?;
+        let row = row.ok_or_else(|| Error::not_found("Task"))?;
+        // A non-member must not learn the task exists.
+        let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(2)?;
+        let ws = ws
+            .into_iter()
+            .next()
+            .map(crate::workspaces::WorkspaceRow::view)
+            .ok_or_else(|| Error::not_found("Task"))?;
+        require_editor(&ws, "moving tasks")?;
+        if category_of(&ws, &req.status).is_none() {
+            return Err(field_error("status", "is not a column of this workspace"));
+        }
+        let mut named = |index: usize, field: &str| -> Result<Option<String>> {
+            let found: Option<Neighbour> = res.take(index)?;
+            let Some(id) = (if index == 3 { after } else { before }) else {
+                return Ok(None);
+            };
+            match found {
+                Some(n) if n.workspace_id == ws.id && n.status == req.status && id != task_id => {
+                    Ok(Some(n.position))
+                }
+                _ => Err(field_error(field, "must be a card in the target column")),
+            }
+        };
+        let above = named(3, "after_id")?;
+        let below = named(4, "before_id")?;
+        let other_side: Vec<String> = res.take(5)?;
+        let other_side = other_side.into_iter().next();
+        let (gap_above, gap_below) = match (&above, &below) {
+            (None, None) => (other_side, None),
+            (Some(a), None) => (Some(a.clone()), other_side),
+            (None, Some(b)) => (other_side, Some(b.clone())),
+            (Some(a), Some(b)) => (Some(a.clone()), Some(b.clone())),
+        };
+        let slot = Slot {
+            status: req.status.clone(),
+            above: gap_above,
+            below: gap_below,
+            moving: row.id.clone(),
+        };
+        Ok(MoveContext {
+            row,
+            ws,
+            above,
+            below,
+            slot,
+        })
+    }
+
     /// The neighbours a moving card goes between. One neighbour named: the card goes right next
     /// to it, so the other side is that neighbour's own neighbour in the column (the moving card
     /// itself does not count). None named: after the column's last card.
@@ -992,7 +1079,6 @@ impl Services {
         })
     }
 
-    /// The position of a named neighbour card, which must be in the target column.
     /// The position of the card just before (`before = true`) or just after `position` in a
     /// column, leaving out the card being moved.
     async fn adjacent_position(
@@ -1022,23 +1108,6 @@ impl Services {
             .check()?;
         let v: Vec<String> = res.take(0)?;
         Ok(v.into_iter().next())
-    }
-
-    async fn neighbour_position(
-        &self,
-        workspace_id: &str,
-        status: &str,
-        moving: &str,
-        id: Option<&str>,
-        field: &str,
-    ) -> Result<Option<String>> {
-        let Some(id) = id else { return Ok(None) };
-        match self.task_row(id).await? {
-            Some(t) if t.workspace_id == workspace_id && t.status == status && t.id != moving => {
-                Ok(Some(t.position))
-            }
-            _ => Err(field_error(field, "must be a card in the target column")),
-        }
     }
 
     pub async fn delete_task(&self, caller: &Caller, task_id: &str) -> Result<()> {
