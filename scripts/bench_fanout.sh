@@ -12,6 +12,10 @@ build_release
 ulimit -n 65536 2>/dev/null || true
 DIR="$ROOT/target/topology-bench"
 trap 'bash scripts/topology.sh down --dir "$DIR" >/dev/null 2>&1 || true' EXIT
+# A fresh database each run: the benchmark's accounts, events and jobs from earlier runs would
+# otherwise pile up and every run would measure a larger database than the last.
+bash scripts/topology.sh down --dir "$DIR" >/dev/null 2>&1 || true
+rm -rf "$DIR/surreal"
 TM_LOG="${TM_LOG:-warn}" bash scripts/topology.sh up --dir "$DIR" --port-base "${BENCH_PORT_BASE:-18600}" --instances 2
 # shellcheck disable=SC1091
 source "$DIR/topology.env"

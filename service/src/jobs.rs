@@ -560,7 +560,12 @@ impl Services {
         self.database()
             .client()
             .query(
-                "DELETE job WHERE state = 'done' AND finished_at < time::now() - <duration> string::concat(<string> $keep_ms, 'ms')",
+                // The cutoff is worked out first: SurrealDB 3.3.5 only plans an index range on
+                // job_finished when the bound is a value or a parameter, and scans the whole
+                // job table when it is an expression over a bound value (43 ms for 1,000 jobs,
+                // every 5 s on every instance, against 1 ms).
+                "LET $cutoff = time::now() - <duration> string::concat(<string> $keep_ms, 'ms');\
+                 DELETE job WHERE state = 'done' AND finished_at < $cutoff;",
             )
             .bind(("keep_ms", keep_ms))
             .await?
@@ -797,6 +802,46 @@ mod tests {
         })
         .await;
         assert_eq!(mails(&outbox).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_sweep_deletes_finished_jobs_older_than_kept_and_nothing_else() {
+        // No worker: the sweep is called directly and nothing else touches the jobs.
+        let s = crate::services::test_services(
+            JobSettings {
+                workers: false,
+                ..quick()
+            },
+            None,
+        )
+        .await;
+        s.database()
+            .client()
+            .query(
+                "CREATE job:old_done SET kind = 'email', payload = '{}', state = 'done', attempts = 1, max_attempts = 8, \
+                   run_at = time::now() - 2h, finished_at = time::now() - 2h;\
+                 CREATE job:new_done SET kind = 'email', payload = '{}', state = 'done', attempts = 1, max_attempts = 8, \
+                   run_at = time::now() - 30m, finished_at = time::now() - 30m;\
+                 CREATE job:old_dead SET kind = 'email', payload = '{}', state = 'dead', attempts = 8, max_attempts = 8, \
+                   run_at = time::now() - 2h, finished_at = time::now() - 2h;\
+                 CREATE job:later SET kind = 'email', payload = '{}', state = 'ready', attempts = 0, max_attempts = 8, \
+                   run_at = time::now() + 1d;",
+            )
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        s.sweep_jobs().await.unwrap();
+        let mut res = s
+            .database()
+            .client()
+            .query("SELECT VALUE record::id(id) FROM job ORDER BY id")
+            .await
+            .unwrap();
+        let left: Vec<String> = res.take(0).unwrap();
+        // Kept for an hour (`quick`): only the finished job from two hours ago goes; a dead
+        // letter waits for an operator whatever its age.
+        assert_eq!(left, ["later", "new_done", "old_dead"]);
     }
 
     #[tokio::test]
