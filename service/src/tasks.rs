@@ -263,6 +263,33 @@ pub(crate) fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCate
         .map(|c| c.category)
 }
 
+/// Statements 0-2 of a query that reads a task (`$id`) and the caller's (`$uid`) membership
+/// of its workspace; `$tw` is that workspace for the statements after them.
+fn task_and_membership_sql() -> String {
+    format!(
+        "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id);\
+         LET $tw = (SELECT VALUE workspace FROM ONLY type::record('task', $id));\
+         SELECT {} FROM member WHERE workspace = $tw AND user = type::record('user', $uid) LIMIT 1;",
+        crate::workspaces::WORKSPACE_FIELDS
+    )
+}
+
+/// The task and the caller's view of its workspace from [`task_and_membership_sql`];
+/// `not_found` when either is missing: a non-member must not learn the task exists.
+fn take_task_and_membership(
+    res: &mut surrealdb::IndexedResults,
+) -> Result<(TaskRow, WorkspaceView)> {
+    let row: Option<TaskRow> = res.take(0)?;
+    let row = row.ok_or_else(|| Error::not_found("Task"))?;
+    let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(2)?;
+    let ws = ws
+        .into_iter()
+        .next()
+        .map(crate::workspaces::WorkspaceRow::view)
+        .ok_or_else(|| Error::not_found("Task"))?;
+    Ok((row, ws))
+}
+
 impl Services {
     /// The task and the caller's view of its workspace; `not_found` for non-members.
     pub(crate) async fn task_for(
@@ -274,26 +301,12 @@ impl Services {
         let mut res = self
             .database()
             .client()
-            .query(format!(
-                "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id);\
-                 LET $tw = (SELECT VALUE workspace FROM ONLY type::record('task', $id));\
-                 SELECT {} FROM member WHERE workspace = $tw AND user = type::record('user', $uid) LIMIT 1;",
-                crate::workspaces::WORKSPACE_FIELDS
-            ))
+            .query(task_and_membership_sql())
             .bind(("id", task_id.to_owned()))
             .bind(("uid", caller.user_id.clone()))
             .await?
             .check()?;
-        let row: Option<TaskRow> = res.take(0)?;
-        let row = row.ok_or_else(|| Error::not_found("Task"))?;
-        // A non-member must not learn the task exists.
-        let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(2)?;
-        let ws = ws
-            .into_iter()
-            .next()
-            .map(crate::workspaces::WorkspaceRow::view)
-            .ok_or_else(|| Error::not_found("Task"))?;
-        Ok((row, ws))
+        take_task_and_membership(&mut res)
     }
 
     async fn check_assignees(
@@ -953,12 +966,7 @@ impl Services {
         };
         let (after, before) = (req.after_id.as_deref(), req.before_id.as_deref());
         // Statements 0-2 as `task_for`; 3: the named neighbours; then the other side of the gap.
-        let mut sql = format!(
-            "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id);\
-             LET $tw = (SELECT VALUE workspace FROM ONLY type::record('task', $id));\
-             SELECT {} FROM member WHERE workspace = $tw AND user = type::record('user', $uid) LIMIT 1;",
-            crate::workspaces::WORKSPACE_FIELDS
-        );
+        let mut sql = task_and_membership_sql();
         sql.push_str(&match (after, before) {
             (Some(_), _) => neighbour("after"),
             (None, _) => "RETURN NONE;".to_owned(),
@@ -990,15 +998,7 @@ impl Services {
             .bind(("before", before.map(str::to_owned)))
             .await?
             .check()?;
-        let row: Option<TaskRow> = res.take(0)?;
-        let row = row.ok_or_else(|| Error::not_found("Task"))?;
-        // A non-member must not learn the task exists.
-        let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(2)?;
-        let ws = ws
-            .into_iter()
-            .next()
-            .map(crate::workspaces::WorkspaceRow::view)
-            .ok_or_else(|| Error::not_found("Task"))?;
+        let (row, ws) = take_task_and_membership(&mut res)?;
         require_editor(&ws, "moving tasks")?;
         if category_of(&ws, &req.status).is_none() {
             return Err(field_error("status", "is not a column of this workspace"));
