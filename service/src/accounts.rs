@@ -106,6 +106,23 @@ struct RefreshRow {
     user: String,
 }
 
+/// How long a positive session check is trusted without a `Sessions` notice. Revocations
+/// announce themselves to every instance, so this only bounds how long one whose notice was
+/// lost (Redis down) goes unnoticed by another instance's HTTP requests.
+const SESSION_CHECK_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A session found live, and when (`Services::authenticate`).
+#[derive(Clone)]
+pub(crate) struct SessionCheck {
+    user_id: String,
+    /// `Hub::sessions_generation` read before the check.
+    generation: u64,
+    at: std::time::Instant,
+}
+
+/// Positive session checks by session id.
+pub(crate) type SessionChecks = quick_cache::sync::Cache<String, SessionCheck>;
+
 impl Services {
     pub(crate) async fn limit(&self, limit: &Limit, subject: &str) -> Result<()> {
         match self.rate_limiter().check(limit, subject).await {
@@ -404,7 +421,22 @@ impl Services {
             .verify(credential)
             .ok_or_else(unauthenticated)?;
         // The user must still exist and the session must not be revoked: revocation and account
-        // deletion take effect at once, not when the token expires.
+        // deletion take effect at once, not when the token expires. A positive check is
+        // remembered for `SESSION_CHECK_FOR` unless a `Sessions` notice arrives first (every
+        // revocation sends one, to every instance): one database round trip less per request.
+        let generation = self.hub().sessions_generation();
+        if let Some(check) = self.session_checks().get(&claims.sid) {
+            if check.user_id == claims.sub
+                && check.generation == generation
+                && check.at.elapsed() < SESSION_CHECK_FOR
+            {
+                return Ok(Caller {
+                    user_id: claims.sub,
+                    session_id: Some(claims.sid),
+                    can_write: true,
+                });
+            }
+        }
         let mut res = self
             .database()
             .client()
@@ -418,8 +450,19 @@ impl Services {
             .check()?;
         let live: Option<bool> = res.take(0)?;
         if live != Some(true) {
+            self.session_checks().remove(&claims.sid);
             return Err(unauthenticated());
         }
+        // Remembered as of the generation read before the check: a revocation heard meanwhile
+        // makes it stale at once.
+        self.session_checks().insert(
+            claims.sid.clone(),
+            SessionCheck {
+                user_id: claims.sub.clone(),
+                generation,
+                at: std::time::Instant::now(),
+            },
+        );
         Ok(Caller {
             user_id: claims.sub,
             session_id: Some(claims.sid),
@@ -885,5 +928,62 @@ mod tests {
             s.refresh(&next.refresh_token, &client).await.is_err(),
             "the family is revoked"
         );
+    }
+
+    /// Positive session checks are remembered, and a `Sessions` notice (what every revocation
+    /// sends, to every instance) makes this process check again at once.
+    #[tokio::test]
+    async fn a_remembered_session_check_yields_to_a_sessions_notice() {
+        let s = services().await;
+        let client = ClientInfo::default();
+        let req = RegisterRequest {
+            email: "b@example.com".into(),
+            password: "password1".into(),
+            name: "B".into(),
+            locale: None,
+        };
+        let issued = s.register(&req, &client).await.unwrap();
+        let caller = s.authenticate(&issued.access_token).await.unwrap();
+        let sid = caller.session_id.clone().unwrap();
+        assert!(
+            s.session_checks().get(&sid).is_some(),
+            "the positive check is remembered"
+        );
+        // Another instance revokes the session: the row changes, and its notice arrives.
+        s.database()
+            .client()
+            .query("UPDATE type::record('session', $sid) SET revoked_at = time::now()")
+            .bind(("sid", sid.clone()))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        s.hub().sessions_changed(&caller.user_id);
+        assert!(
+            s.authenticate(&issued.access_token).await.is_err(),
+            "the revoked session is refused at once"
+        );
+        assert!(
+            s.session_checks().get(&sid).is_none(),
+            "a refused session is forgotten"
+        );
+    }
+
+    /// Logging out refuses the session's access token at once, though its check was remembered.
+    #[tokio::test]
+    async fn logging_out_refuses_the_access_token_at_once() {
+        let s = services().await;
+        let client = ClientInfo::default();
+        let req = RegisterRequest {
+            email: "c@example.com".into(),
+            password: "password1".into(),
+            name: "C".into(),
+            locale: None,
+        };
+        let issued = s.register(&req, &client).await.unwrap();
+        let caller = s.authenticate(&issued.access_token).await.unwrap();
+        s.authenticate(&issued.access_token).await.unwrap();
+        s.logout(None, Some(&caller)).await.unwrap();
+        assert!(s.authenticate(&issued.access_token).await.is_err());
     }
 }

@@ -159,12 +159,12 @@ impl Services {
         // of a workspace (older ones are pruned every 64th change).
         let text = format!(
             "BEGIN TRANSACTION;\n{statements}\n{activity_sql}\n{members_sql}\n\
-             LET $tm_v = (UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN VALUE version);\n\
-             CREATE event SET workspace = type::record('workspace', $ws), version = $tm_v, \
-               kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid);\n\
-             IF $tm_v % 64 = 0 {{ DELETE event WHERE workspace = type::record('workspace', $ws) AND version <= $tm_v - {EVENTS_KEPT} }};\n\
+             LET $tm_w = (UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN version, members_version);\n\
+             CREATE ONLY event SET workspace = type::record('workspace', $ws), version = $tm_w.version, \
+               kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid) \
+               RETURN version, $tm_w.members_version AS members_version;\n\
+             IF $tm_w.version % 64 = 0 {{ DELETE event WHERE workspace = type::record('workspace', $ws) AND version <= $tm_w.version - {EVENTS_KEPT} }};\n\
              {hooks}\n\
-             SELECT version, members_version FROM ONLY type::record('workspace', $ws);\n\
              SELECT {task_fields} FROM type::record('task', $ev_subject);\n\
              COMMIT TRANSACTION;",
             hooks = crate::webhooks::ENQUEUE_SQL,
@@ -192,11 +192,11 @@ impl Services {
             let mut errors: Vec<_> = results.take_errors().into_iter().collect();
             if errors.is_empty() {
                 // BEGIN, the caller's statements, the activity, the members version, the
-                // version (LET), the event, the pruning, the webhook jobs, the versions, the
-                // task, COMMIT: one statement per step, as each costs the server a fraction of a
-                // millisecond.
+                // version (LET), the event (returning the versions), the pruning, the webhook
+                // jobs, the task, COMMIT: one statement per step, as each costs the server a
+                // fraction of a millisecond.
                 let statements = results.num_statements();
-                let versions: Option<Versions> = results.take(statements.saturating_sub(3))?;
+                let versions: Option<Versions> = results.take(statements.saturating_sub(5))?;
                 let versions = versions.ok_or_else(|| {
                     Error::Internal(format!("workspace {workspace_id} vanished during a change"))
                 })?;

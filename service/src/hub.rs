@@ -116,6 +116,9 @@ pub struct Hub {
     presence_now: Notify,
     /// Redis subscriptions made (1 while the first holds; more after each loss).
     subscribes: std::sync::atomic::AtomicU64,
+    /// Grows with every `Sessions` notice heard and every Redis (re)subscription: a session
+    /// check remembered at an older generation is no longer trusted (`Services::authenticate`).
+    sessions_generation: std::sync::atomic::AtomicU64,
 }
 
 /// A socket following a workspace; dropping it stops following.
@@ -155,6 +158,7 @@ impl Hub {
             presence_dirty: Mutex::default(),
             presence_now: Notify::new(),
             subscribes: std::sync::atomic::AtomicU64::new(0),
+            sessions_generation: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -241,6 +245,10 @@ impl Hub {
 
     /// Tells this process's listeners (no listener: nothing to do).
     fn local(&self, notice: Notice) {
+        if let Notice::Sessions { .. } = notice {
+            self.sessions_generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         if let Notice::Presence { workspace_id } = notice {
             self.presence_dirty
                 .lock()
@@ -263,6 +271,12 @@ impl Hub {
             }
         }
         let _ = self.notices.send(notice);
+    }
+
+    /// See `sessions_generation`: read it before a session check whose answer is remembered.
+    pub(crate) fn sessions_generation(&self) -> u64 {
+        self.sessions_generation
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// How many times this instance subscribed to Redis (for metrics: it grows with each loss).
@@ -471,10 +485,18 @@ async fn subscribe_once(
     }
     *subscribed = true;
     match Services::upgrade(weak) {
-        Some(services) => services
-            .hub()
-            .subscribes
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        Some(services) => {
+            // `Sessions` notices published while we were away are lost: forget what session
+            // checks this process remembers.
+            services
+                .hub()
+                .sessions_generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            services
+                .hub()
+                .subscribes
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        }
         None => return Ok(()),
     };
     tracing::info!("realtime: subscribed to Redis");

@@ -169,6 +169,8 @@ impl Services {
             .bind(("hash", hash))
             .await?
             .check()?;
+        // Their sockets close and every instance stops trusting what it remembered of them.
+        self.hub().sessions_changed(&user);
         tracing::info!(user = %user, "password reset; every session signed out");
         Ok(())
     }

@@ -61,6 +61,7 @@ pub(crate) struct Inner {
     attachments: crate::attachments::AttachmentStore,
     list_cache: crate::tasks::ListCache,
     role_cache: RoleCache,
+    session_checks: crate::accounts::SessionChecks,
     shared_cache_stats: crate::shared_cache::SharedCacheStats,
     change_turns: crate::changes::ChangeTurns,
     hub: crate::hub::Hub,
@@ -77,6 +78,8 @@ pub(crate) type RoleCache =
 const ROLE_CACHE_ENTRIES: usize = 10_000;
 /// Loaded ranges of workspace events shared by this process's sockets (see `feed_since`).
 const FEED_CACHE_ENTRIES: usize = 512;
+/// Sessions whose last check this process remembers (see `Services::authenticate`).
+const SESSION_CHECK_ENTRIES: usize = 20_000;
 /// Member sets by (workspace, members version).
 const MEMBER_CACHE_ENTRIES: usize = 1_024;
 
@@ -114,6 +117,7 @@ impl Services {
                 jobs: crate::jobs::Queue::new(settings.jobs, &settings.instance_id),
                 webhooks_allow_private: settings.webhooks_allow_private,
                 role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
+                session_checks: crate::accounts::SessionChecks::new(SESSION_CHECK_ENTRIES),
                 shared_cache_stats: Default::default(),
                 change_turns: crate::changes::ChangeTurns::new(),
                 hub: crate::hub::Hub::new(&settings.instance_id, redis.clone()),
@@ -207,6 +211,10 @@ impl Services {
     /// Hits and misses of the Redis-shared cache.
     pub fn shared_cache_stats(&self) -> &crate::shared_cache::SharedCacheStats {
         &self.inner.shared_cache_stats
+    }
+
+    pub(crate) fn session_checks(&self) -> &crate::accounts::SessionChecks {
+        &self.inner.session_checks
     }
 
     pub(crate) fn role_cache(&self) -> &RoleCache {

@@ -126,6 +126,9 @@ pub(crate) struct Slot {
     below: Option<String>,
     /// The card being placed (left out of the check; a new card's id matches nothing).
     moving: String,
+    /// The workspace's version read before the gap was (`None`: unknown). While the workspace
+    /// is still at it, nothing changed since, and the guard skips its column scan.
+    seen: Option<i64>,
 }
 
 /// What a move reads before its transaction (`Services::move_context`).
@@ -149,9 +152,14 @@ impl Slot {
     }
 
     /// A statement that aborts the transaction when the gap holds another card by now.
+    /// The statement that aborts the change (`slot_taken`) when a card landed in the gap since
+    /// it was read. Every change bumps the workspace's version in its own transaction, so an
+    /// unchanged version proves an unchanged column: the scan (a third of a move's
+    /// transaction) runs only when the version moved (`AND` stops at its first false operand).
     pub(crate) fn guard(&self) -> String {
         format!(
-            "IF count(SELECT VALUE id FROM task WHERE workspace = type::record('workspace', $ws) \
+            "IF (SELECT VALUE version FROM ONLY type::record('workspace', $ws)) != $slot_seen \
+             AND count(SELECT VALUE id FROM task WHERE workspace = type::record('workspace', $ws) \
              AND status = $slot_status{}{} AND id != type::record('task', $slot_moving)) > 0 \
              {{ THROW 'tm:slot_taken' }};",
             if self.above.is_some() {
@@ -172,6 +180,7 @@ impl Slot {
             .bind(("slot_above", self.above.clone()))
             .bind(("slot_below", self.below.clone()))
             .bind(("slot_moving", self.moving.clone()))
+            .bind(("slot_seen", self.seen.unwrap_or(-1))) // versions start at 0
     }
 }
 
@@ -263,31 +272,35 @@ pub(crate) fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCate
         .map(|c| c.category)
 }
 
-/// Statements 0-2 of a query that reads a task (`$id`) and the caller's (`$uid`) membership
-/// of its workspace; `$tw` is that workspace for the statements after them.
+/// Statements 0-3 of a query that reads a task (`$id`) and the caller's (`$uid`) membership
+/// of its workspace; `$tw` is that workspace for the statements after them (a plain parameter,
+/// so index lookups on it are planned: an idiom such as `$task.tw` is not).
 fn task_and_membership_sql() -> String {
     format!(
-        "SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id);\
-         LET $tw = (SELECT VALUE workspace FROM ONLY type::record('task', $id));\
-         SELECT {} FROM member WHERE workspace = $tw AND user = type::record('user', $uid) LIMIT 1;",
+        "LET $task = (SELECT {TASK_FIELDS}, workspace AS tw FROM ONLY type::record('task', $id));\
+         LET $tw = $task.tw;\
+         RETURN $task;\
+         SELECT {}, workspace.version AS version FROM member WHERE workspace = $tw \
+           AND user = type::record('user', $uid) LIMIT 1;",
         crate::workspaces::WORKSPACE_FIELDS
     )
 }
 
-/// The task and the caller's view of its workspace from [`task_and_membership_sql`];
-/// `not_found` when either is missing: a non-member must not learn the task exists.
+/// The task, the caller's view of its workspace and the workspace's version (read after the
+/// task) from [`task_and_membership_sql`]; `not_found` when either is missing: a non-member
+/// must not learn the task exists.
 fn take_task_and_membership(
     res: &mut surrealdb::IndexedResults,
-) -> Result<(TaskRow, WorkspaceView)> {
-    let row: Option<TaskRow> = res.take(0)?;
+) -> Result<(TaskRow, WorkspaceView, i64)> {
+    let row: Option<TaskRow> = res.take(2)?;
     let row = row.ok_or_else(|| Error::not_found("Task"))?;
-    let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(2)?;
+    let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(3)?;
     let ws = ws
         .into_iter()
         .next()
-        .map(crate::workspaces::WorkspaceRow::view)
         .ok_or_else(|| Error::not_found("Task"))?;
-    Ok((row, ws))
+    let version = ws.version.unwrap_or(-1);
+    Ok((row, ws.view(), version))
 }
 
 impl Services {
@@ -306,7 +319,8 @@ impl Services {
             .bind(("uid", caller.user_id.clone()))
             .await?
             .check()?;
-        take_task_and_membership(&mut res)
+        let (row, ws, _) = take_task_and_membership(&mut res)?;
+        Ok((row, ws))
     }
 
     async fn check_assignees(
@@ -411,6 +425,7 @@ impl Services {
             above: self.last_position(workspace_id, status).await?,
             below: None,
             moving: moving.to_owned(),
+            seen: None,
         })
     }
 
@@ -965,7 +980,7 @@ impl Services {
             )
         };
         let (after, before) = (req.after_id.as_deref(), req.before_id.as_deref());
-        // Statements 0-2 as `task_for`; 3: the named neighbours; then the other side of the gap.
+        // Statements 0-3 as `task_for`; 4-5: the named neighbours; 6: the other side of the gap.
         let mut sql = task_and_membership_sql();
         sql.push_str(&match (after, before) {
             (Some(_), _) => neighbour("after"),
@@ -998,14 +1013,16 @@ impl Services {
             .bind(("before", before.map(str::to_owned)))
             .await?
             .check()?;
-        let (row, ws) = take_task_and_membership(&mut res)?;
+        // `seen` is read before the neighbours and the gap: see `Slot::guard`.
+        let (row, ws, seen) = take_task_and_membership(&mut res)?;
         require_editor(&ws, "moving tasks")?;
         if category_of(&ws, &req.status).is_none() {
             return Err(field_error("status", "is not a column of this workspace"));
         }
+        const AFTER: usize = 4;
         let mut named = |index: usize, field: &str| -> Result<Option<String>> {
             let found: Option<Neighbour> = res.take(index)?;
-            let Some(id) = (if index == 3 { after } else { before }) else {
+            let Some(id) = (if index == AFTER { after } else { before }) else {
                 return Ok(None);
             };
             match found {
@@ -1015,9 +1032,9 @@ impl Services {
                 _ => Err(field_error(field, "must be a card in the target column")),
             }
         };
-        let above = named(3, "after_id")?;
-        let below = named(4, "before_id")?;
-        let other_side: Vec<String> = res.take(5)?;
+        let above = named(AFTER, "after_id")?;
+        let below = named(AFTER + 1, "before_id")?;
+        let other_side: Vec<String> = res.take(AFTER + 2)?;
         let other_side = other_side.into_iter().next();
         let (gap_above, gap_below) = match (&above, &below) {
             (None, None) => (other_side, None),
@@ -1030,6 +1047,7 @@ impl Services {
             above: gap_above,
             below: gap_below,
             moving: row.id.clone(),
+            seen: Some(seen),
         };
         Ok(MoveContext {
             row,
@@ -1076,6 +1094,7 @@ impl Services {
             above,
             below,
             moving: row.id.clone(),
+            seen: None,
         })
     }
 
@@ -1435,6 +1454,79 @@ mod tests {
 
     fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<chrono::Utc> {
         chrono::Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
+    }
+
+    /// The gap guard trusts an unchanged workspace version and scans the column otherwise.
+    #[tokio::test]
+    async fn the_slot_guard_scans_the_column_once_the_workspace_moved_on() {
+        let s = crate::services::test_services(Default::default(), None).await;
+        let issued = s
+            .register(
+                &domain::account::RegisterRequest {
+                    email: "g@example.com".into(),
+                    password: "password1".into(),
+                    name: "G".into(),
+                    locale: None,
+                },
+                &crate::accounts::ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        let caller = s.authenticate(&issued.access_token).await.unwrap();
+        let ws = s
+            .create_workspace(
+                &caller,
+                &domain::workspace::CreateWorkspaceRequest { name: "G".into() },
+            )
+            .await
+            .unwrap();
+        let task = |title: &str| -> CreateTaskRequest {
+            serde_json::from_value(serde_json::json!({ "title": title })).unwrap()
+        };
+        let first = s
+            .create_task(&caller, &ws.id, &task("first"))
+            .await
+            .unwrap();
+        // A card lands right after `first`: the gap read before it is taken.
+        s.create_task(&caller, &ws.id, &task("second"))
+            .await
+            .unwrap();
+        let version = |s: Services, id: String| async move {
+            let mut res = s
+                .database()
+                .client()
+                .query("SELECT VALUE version FROM ONLY type::record('workspace', $ws)")
+                .bind(("ws", id))
+                .await
+                .unwrap();
+            let v: Option<i64> = res.take(0).unwrap();
+            v.unwrap()
+        };
+        let now = version(s.clone(), ws.id.clone()).await;
+        let guard = |seen: Option<i64>| {
+            let s = s.clone();
+            let ws = ws.id.clone();
+            let slot = Slot {
+                status: first.status.clone(),
+                above: Some(first.position.clone()),
+                below: None,
+                moving: "newcomer".into(),
+                seen,
+            };
+            async move {
+                let res = slot
+                    .bind(s.database().client().query(slot.guard()))
+                    .bind(("ws", ws))
+                    .await
+                    .unwrap();
+                res.check().err().map(|e| e.to_string())
+            }
+        };
+        assert_eq!(guard(Some(now)).await, None, "unchanged version: no scan");
+        for seen in [Some(now - 1), None] {
+            let thrown = guard(seen).await.expect("the gap is taken");
+            assert!(thrown.contains("tm:slot_taken"), "{thrown}");
+        }
     }
 
     #[test]

@@ -33,13 +33,14 @@ const MAX_WEBHOOKS: usize = 20;
 const DELIVERIES_KEPT: i64 = 100;
 
 /// The statement that enqueues one `webhook` job per enabled webhook of the workspace that
-/// wants the event, inside a change's transaction (`$ws`, `$ev_kind` and `$tm_v` bound there).
+/// wants the event, inside a change's transaction (`$ws`, `$ev_kind` and `$tm_w`, the
+/// workspace after its version bump, bound there).
 pub(crate) const ENQUEUE_SQL: &str = "FOR $hook IN (SELECT VALUE id FROM webhook \
     WHERE workspace = type::record('workspace', $ws) AND enabled = true \
     AND (events CONTAINS $ev_kind OR events CONTAINS '*')) { \
       CREATE job SET kind = 'webhook', state = 'ready', attempts = 0, max_attempts = 8, run_at = time::now(), \
         payload = string::concat('{\"hook\":\"', record::id($hook), '\",\"workspace_id\":\"', $ws, \
-          '\",\"version\":', <string> $tm_v, ',\"event\":\"', $ev_kind, '\"}'); \
+          '\",\"version\":', <string> $tm_w.version, ',\"event\":\"', $ev_kind, '\"}'); \
     };";
 
 #[derive(Debug, SurrealValue)]

@@ -55,6 +55,8 @@ pub(crate) struct WorkspaceRow {
     role: String,
     columns: Vec<ColumnRow>,
     created_at: String,
+    /// The workspace's version, where the query reads it (`task_and_membership_sql`).
+    pub(crate) version: Option<i64>,
 }
 
 impl WorkspaceRow {
