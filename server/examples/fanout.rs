@@ -198,10 +198,18 @@ async fn main() {
                 "x-real-ip",
                 format!("10.1.{}.{}", c / 250, c % 250 + 1).parse().unwrap(),
             );
-            let (mut socket, _) = match tokio_tungstenite::connect_async(request).await {
-                Ok(s) => s,
-                Err(e) => panic!("socket {c} did not open: {e}"),
-            };
+            // A read buffer the size of an event, as the server's own sockets have: tungstenite
+            // zero-fills its whole read buffer (128 KiB by default) on every read, which was
+            // half of this client's CPU and, on two shared cores, part of what it measured.
+            let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+                .read_buffer_size(4096);
+            let (mut socket, _) =
+                match tokio_tungstenite::connect_async_with_config(request, Some(config), true)
+                    .await
+                {
+                    Ok(s) => s,
+                    Err(e) => panic!("socket {c} did not open: {e}"),
+                };
             socket
                 .send(Message::Text(
                     json!({"type": "subscribe", "workspace_id": ws})
