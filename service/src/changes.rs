@@ -159,7 +159,7 @@ impl Services {
         // of a workspace (older ones are pruned every 64th change).
         let text = format!(
             "BEGIN TRANSACTION;\n{statements}\n{activity_sql}\n{members_sql}\n\
-             LET $tm_w = (UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN version, members_version);\n\
+             LET $tm_w = (UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN version, members_version, hooks);\n\
              CREATE ONLY event SET workspace = type::record('workspace', $ws), version = $tm_w.version, \
                kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid) \
                RETURN version, $tm_w.members_version AS members_version;\n\

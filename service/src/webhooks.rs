@@ -34,14 +34,25 @@ const DELIVERIES_KEPT: i64 = 100;
 
 /// The statement that enqueues one `webhook` job per enabled webhook of the workspace that
 /// wants the event, inside a change's transaction (`$ws`, `$ev_kind` and `$tm_w`, the
-/// workspace after its version bump, bound there).
-pub(crate) const ENQUEUE_SQL: &str = "FOR $hook IN (SELECT VALUE id FROM webhook \
+/// workspace after its version bump, bound there). The workspace's `hooks` (its webhook count,
+/// kept by [`HOOKS_COUNT_SQL`]) spares the index lookup, 0.3-0.8 ms of every change, in
+/// workspaces without webhooks; an unknown count (`NONE`) looks.
+pub(crate) const ENQUEUE_SQL: &str = "IF $tm_w.hooks != 0 { FOR $hook IN (SELECT VALUE id FROM webhook \
     WHERE workspace = type::record('workspace', $ws) AND enabled = true \
     AND (events CONTAINS $ev_kind OR events CONTAINS '*')) { \
       CREATE job SET kind = 'webhook', state = 'ready', attempts = 0, max_attempts = 8, run_at = time::now(), \
         payload = string::concat('{\"hook\":\"', record::id($hook), '\",\"workspace_id\":\"', $ws, \
           '\",\"version\":', <string> $tm_w.version, ',\"event\":\"', $ev_kind, '\"}'); \
-    };";
+    } };";
+
+/// Recounts the workspace's (`$ws`) webhooks into its `hooks`, in the transaction that creates
+/// or deletes one. A recount, not an increment, so it cannot drift.
+const HOOKS_COUNT_SQL: &str = "UPDATE type::record('workspace', $ws) SET hooks = \
+    count(SELECT VALUE id FROM webhook WHERE workspace = type::record('workspace', $ws));";
+
+/// Tries for a statement list that writes the workspace's row: a change committing at the same
+/// moment writes it too, and the storage engine makes the later one retry.
+const HOOKS_ATTEMPTS: u32 = 8;
 
 #[derive(Debug, SurrealValue)]
 struct HookRow {
@@ -158,22 +169,24 @@ impl Services {
             ));
         }
         let id = new_id();
+        let sql = format!(
+            "BEGIN TRANSACTION;\
+             CREATE type::record('webhook', $id) SET workspace = type::record('workspace', $ws), url = $url, \
+             events = $events, secret = $secret, enabled = true, failures = 0;\
+             {HOOKS_COUNT_SQL}\
+             COMMIT TRANSACTION;\
+             SELECT {HOOK_FIELDS} FROM ONLY type::record('webhook', $id);"
+        );
         let mut res = self
-            .database()
-            .client()
-            .query(format!(
-                "CREATE type::record('webhook', $id) SET workspace = type::record('workspace', $ws), url = $url, \
-                 events = $events, secret = $secret, enabled = true, failures = 0;\
-                 SELECT {HOOK_FIELDS} FROM ONLY type::record('webhook', $id);"
-            ))
-            .bind(("id", id))
-            .bind(("ws", workspace_id.to_owned()))
-            .bind(("url", url.to_owned()))
-            .bind(("events", events))
-            .bind(("secret", secret))
-            .await?
-            .check()?;
-        let row: Option<HookRow> = res.take(1)?;
+            .retrying_on_conflict(&sql, |q| {
+                q.bind(("id", id.clone()))
+                    .bind(("ws", workspace_id.to_owned()))
+                    .bind(("url", url.to_owned()))
+                    .bind(("events", events.clone()))
+                    .bind(("secret", secret.clone()))
+            })
+            .await?;
+        let row: Option<HookRow> = res.take(4)?;
         let row = row.ok_or_else(|| Error::Internal("webhook vanished after CREATE".into()))?;
         tracing::info!(webhook = %row.id, workspace = workspace_id, "webhook created");
         Ok(row.view(true))
@@ -188,22 +201,59 @@ impl Services {
     ) -> Result<()> {
         caller.require_write()?;
         self.require_owner(caller, workspace_id).await?;
+        let sql = format!(
+            "BEGIN TRANSACTION;\
+             DELETE webhook_delivery WHERE webhook = type::record('webhook', $id);\
+             DELETE type::record('webhook', $id) WHERE workspace = type::record('workspace', $ws) RETURN BEFORE;\
+             {HOOKS_COUNT_SQL}\
+             COMMIT TRANSACTION;"
+        );
         let mut res = self
-            .database()
-            .client()
-            .query(
-                "DELETE webhook_delivery WHERE webhook = type::record('webhook', $id);\
-                 DELETE type::record('webhook', $id) WHERE workspace = type::record('workspace', $ws) RETURN BEFORE;",
-            )
-            .bind(("id", hook_id.to_owned()))
-            .bind(("ws", workspace_id.to_owned()))
-            .await?
-            .check()?;
-        let gone: Vec<serde_json::Value> = res.take(1)?;
+            .retrying_on_conflict(&sql, |q| {
+                q.bind(("id", hook_id.to_owned()))
+                    .bind(("ws", workspace_id.to_owned()))
+            })
+            .await?;
+        let gone: Vec<serde_json::Value> = res.take(2)?;
         if gone.is_empty() {
             return Err(Error::not_found("Webhook"));
         }
         Ok(())
+    }
+
+    /// Runs `sql` (a transaction that writes the workspace's row), again after a write conflict.
+    async fn retrying_on_conflict<'s, F>(
+        &'s self,
+        sql: &str,
+        bind: F,
+    ) -> Result<surrealdb::IndexedResults>
+    where
+        F: Fn(crate::store::DbQuery<'s>) -> crate::store::DbQuery<'s>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut res = bind(self.database().client().query(sql.to_owned())).await?;
+            let errors: Vec<_> = res.take_errors().into_values().collect();
+            if errors.is_empty() {
+                return Ok(res);
+            }
+            if attempt < HOOKS_ATTEMPTS
+                && errors
+                    .iter()
+                    .any(|e| e.message().contains("can be retried"))
+            {
+                let pause = rand::random_range(1..=2u64 << attempt.min(5));
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                continue;
+            }
+            // The root cause, not the "not executed due to a failed transaction" echoes.
+            let cause = errors
+                .into_iter()
+                .max_by_key(|e| !e.message().contains("not executed"))
+                .ok_or_else(|| Error::Internal("a failed query reported no error".into()))?;
+            return Err(Error::Database(cause));
+        }
     }
 
     /// `GET /workspaces/{id}/webhooks/{hook_id}/deliveries` (owners): newest first.
@@ -443,6 +493,89 @@ pub fn is_public(ip: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The workspace's webhook count follows creates and deletes, and a change enqueues a
+    /// delivery only while there is a webhook.
+    #[tokio::test]
+    async fn the_webhook_count_decides_whether_a_change_looks_for_webhooks() {
+        let s = crate::services::test_services(
+            crate::jobs::JobSettings {
+                workers: false,
+                ..Default::default()
+            },
+            None,
+        )
+        .await;
+        let issued = s
+            .register(
+                &domain::account::RegisterRequest {
+                    email: "h@example.com".into(),
+                    password: "password1".into(),
+                    name: "H".into(),
+                    locale: None,
+                },
+                &crate::accounts::ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        let caller = s.authenticate(&issued.access_token).await.unwrap();
+        let ws = s
+            .create_workspace(
+                &caller,
+                &domain::workspace::CreateWorkspaceRequest { name: "H".into() },
+            )
+            .await
+            .unwrap();
+        let counts = || {
+            let s = s.clone();
+            let ws = ws.id.clone();
+            async move {
+                let mut res = s
+                    .database()
+                    .client()
+                    .query(
+                        "SELECT VALUE hooks FROM ONLY type::record('workspace', $ws);\
+                         RETURN count(SELECT VALUE id FROM job WHERE kind = 'webhook');",
+                    )
+                    .bind(("ws", ws))
+                    .await
+                    .unwrap();
+                let hooks: Option<i64> = res.take(0).unwrap();
+                let jobs: Option<i64> = res.take(1).unwrap();
+                (hooks.unwrap(), jobs.unwrap())
+            }
+        };
+        let task = |title: &str| -> domain::task::CreateTaskRequest {
+            serde_json::from_value(serde_json::json!({ "title": title })).unwrap()
+        };
+        assert_eq!(counts().await, (0, 0));
+        s.create_task(&caller, &ws.id, &task("before"))
+            .await
+            .unwrap();
+        assert_eq!(counts().await, (0, 0), "no webhook: nothing enqueued");
+        // An address literal: no name to resolve.
+        let hook = s
+            .create_webhook(
+                &caller,
+                &ws.id,
+                &CreateWebhookRequest {
+                    url: "https://1.1.1.1/hook".into(),
+                    events: vec!["*".into()],
+                    secret: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(counts().await, (1, 0));
+        s.create_task(&caller, &ws.id, &task("with")).await.unwrap();
+        assert_eq!(counts().await, (1, 1), "one delivery enqueued");
+        s.delete_webhook(&caller, &ws.id, &hook.id).await.unwrap();
+        assert_eq!(counts().await, (0, 1));
+        s.create_task(&caller, &ws.id, &task("after"))
+            .await
+            .unwrap();
+        assert_eq!(counts().await, (0, 1), "deleted: nothing more enqueued");
+    }
 
     #[test]
     fn only_public_addresses_are_public() {

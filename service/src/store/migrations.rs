@@ -286,6 +286,17 @@ DEFINE FIELD IF NOT EXISTS locale ON user TYPE string DEFAULT 'en';
 UPDATE user SET locale = locale ?? 'en';
 "#,
     },
+    Migration {
+        version: 15,
+        name: "webhook count per workspace",
+        // Lets a change skip the webhook lookup in workspaces without any (webhooks::ENQUEUE_SQL).
+        sql: r#"
+DEFINE FIELD IF NOT EXISTS hooks ON workspace TYPE int DEFAULT 0;
+FOR $w IN (SELECT VALUE id FROM workspace) {
+    UPDATE $w SET hooks = count(SELECT VALUE id FROM webhook WHERE workspace = $w);
+};
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
