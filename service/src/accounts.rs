@@ -935,15 +935,7 @@ mod tests {
     #[tokio::test]
     async fn a_remembered_session_check_yields_to_a_sessions_notice() {
         let s = services().await;
-        let client = ClientInfo::default();
-        let req = RegisterRequest {
-            email: "b@example.com".into(),
-            password: "password1".into(),
-            name: "B".into(),
-            locale: None,
-        };
-        let issued = s.register(&req, &client).await.unwrap();
-        let caller = s.authenticate(&issued.access_token).await.unwrap();
+        let (caller, issued) = crate::services::test_user(&s, "b@example.com").await;
         let sid = caller.session_id.clone().unwrap();
         assert!(
             s.session_checks().get(&sid).is_some(),
@@ -973,15 +965,7 @@ mod tests {
     #[tokio::test]
     async fn logging_out_refuses_the_access_token_at_once() {
         let s = services().await;
-        let client = ClientInfo::default();
-        let req = RegisterRequest {
-            email: "c@example.com".into(),
-            password: "password1".into(),
-            name: "C".into(),
-            locale: None,
-        };
-        let issued = s.register(&req, &client).await.unwrap();
-        let caller = s.authenticate(&issued.access_token).await.unwrap();
+        let (caller, issued) = crate::services::test_user(&s, "c@example.com").await;
         s.authenticate(&issued.access_token).await.unwrap();
         s.logout(None, Some(&caller)).await.unwrap();
         assert!(s.authenticate(&issued.access_token).await.is_err());

@@ -291,3 +291,45 @@ pub(crate) async fn test_services(
     };
     Services::start(settings).await.unwrap().0
 }
+
+/// A registered user of `s` (password `password1`), signed in: the caller and their session.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) async fn test_user(
+    s: &Services,
+    email: &str,
+) -> (crate::accounts::Caller, crate::accounts::IssuedSession) {
+    let issued = s
+        .register(
+            &domain::account::RegisterRequest {
+                email: email.into(),
+                password: "password1".into(),
+                name: "Tester".into(),
+                locale: None,
+            },
+            &crate::accounts::ClientInfo::default(),
+        )
+        .await
+        .unwrap();
+    (s.authenticate(&issued.access_token).await.unwrap(), issued)
+}
+
+/// A registered user of `s` and a workspace they own.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) async fn test_owner(
+    s: &Services,
+    email: &str,
+) -> (crate::accounts::Caller, domain::workspace::WorkspaceView) {
+    let (caller, _) = test_user(s, email).await;
+    let ws = s
+        .create_workspace(
+            &caller,
+            &domain::workspace::CreateWorkspaceRequest {
+                name: "Tests".into(),
+            },
+        )
+        .await
+        .unwrap();
+    (caller, ws)
+}

@@ -1460,26 +1460,7 @@ mod tests {
     #[tokio::test]
     async fn the_slot_guard_scans_the_column_once_the_workspace_moved_on() {
         let s = crate::services::test_services(Default::default(), None).await;
-        let issued = s
-            .register(
-                &domain::account::RegisterRequest {
-                    email: "g@example.com".into(),
-                    password: "password1".into(),
-                    name: "G".into(),
-                    locale: None,
-                },
-                &crate::accounts::ClientInfo::default(),
-            )
-            .await
-            .unwrap();
-        let caller = s.authenticate(&issued.access_token).await.unwrap();
-        let ws = s
-            .create_workspace(
-                &caller,
-                &domain::workspace::CreateWorkspaceRequest { name: "G".into() },
-            )
-            .await
-            .unwrap();
+        let (caller, ws) = crate::services::test_owner(&s, "g@example.com").await;
         let task = |title: &str| -> CreateTaskRequest {
             serde_json::from_value(serde_json::json!({ "title": title })).unwrap()
         };

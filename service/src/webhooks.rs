@@ -506,26 +506,7 @@ mod tests {
             None,
         )
         .await;
-        let issued = s
-            .register(
-                &domain::account::RegisterRequest {
-                    email: "h@example.com".into(),
-                    password: "password1".into(),
-                    name: "H".into(),
-                    locale: None,
-                },
-                &crate::accounts::ClientInfo::default(),
-            )
-            .await
-            .unwrap();
-        let caller = s.authenticate(&issued.access_token).await.unwrap();
-        let ws = s
-            .create_workspace(
-                &caller,
-                &domain::workspace::CreateWorkspaceRequest { name: "H".into() },
-            )
-            .await
-            .unwrap();
+        let (caller, ws) = crate::services::test_owner(&s, "h@example.com").await;
         let counts = || {
             let s = s.clone();
             let ws = ws.id.clone();
