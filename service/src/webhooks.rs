@@ -35,8 +35,8 @@ const DELIVERIES_KEPT: i64 = 100;
 /// The statement that enqueues one `webhook` job per enabled webhook of the workspace that
 /// wants the event, inside a change's transaction (`$ws`, `$ev_kind` and `$tm_w`, the
 /// workspace after its version bump, bound there). The workspace's `hooks` (its webhook count,
-/// kept by [`HOOKS_COUNT_SQL`]) spares the index lookup, 0.3-0.8 ms of every change, in
-/// workspaces without webhooks; an unknown count (`NONE`) looks.
+/// kept by the database's `webhook_hooks_count` event, migration 16) spares the index lookup,
+/// 0.3-0.8 ms of every change, in workspaces without webhooks; an unknown count (`NONE`) looks.
 pub(crate) const ENQUEUE_SQL: &str = "IF $tm_w.hooks != 0 { FOR $hook IN (SELECT VALUE id FROM webhook \
     WHERE workspace = type::record('workspace', $ws) AND enabled = true \
     AND (events CONTAINS $ev_kind OR events CONTAINS '*')) { \
@@ -45,13 +45,9 @@ pub(crate) const ENQUEUE_SQL: &str = "IF $tm_w.hooks != 0 { FOR $hook IN (SELECT
           '\",\"version\":', <string> $tm_w.version, ',\"event\":\"', $ev_kind, '\"}'); \
     } };";
 
-/// Recounts the workspace's (`$ws`) webhooks into its `hooks`, in the transaction that creates
-/// or deletes one. A recount, not an increment, so it cannot drift.
-const HOOKS_COUNT_SQL: &str = "UPDATE type::record('workspace', $ws) SET hooks = \
-    count(SELECT VALUE id FROM webhook WHERE workspace = type::record('workspace', $ws));";
-
-/// Tries for a statement list that writes the workspace's row: a change committing at the same
-/// moment writes it too, and the storage engine makes the later one retry.
+/// Tries for a webhook create or delete: its `webhook_hooks_count` event writes the
+/// workspace's row, which a change committing at the same moment writes too, and the storage
+/// engine makes the later one retry.
 const HOOKS_ATTEMPTS: u32 = 8;
 
 #[derive(Debug, SurrealValue)]
@@ -173,7 +169,6 @@ impl Services {
             "BEGIN TRANSACTION;\
              CREATE type::record('webhook', $id) SET workspace = type::record('workspace', $ws), url = $url, \
              events = $events, secret = $secret, enabled = true, failures = 0;\
-             {HOOKS_COUNT_SQL}\
              COMMIT TRANSACTION;\
              SELECT {HOOK_FIELDS} FROM ONLY type::record('webhook', $id);"
         );
@@ -186,7 +181,7 @@ impl Services {
                     .bind(("secret", secret.clone()))
             })
             .await?;
-        let row: Option<HookRow> = res.take(4)?;
+        let row: Option<HookRow> = res.take(3)?;
         let row = row.ok_or_else(|| Error::Internal("webhook vanished after CREATE".into()))?;
         tracing::info!(webhook = %row.id, workspace = workspace_id, "webhook created");
         Ok(row.view(true))
@@ -201,15 +196,12 @@ impl Services {
     ) -> Result<()> {
         caller.require_write()?;
         self.require_owner(caller, workspace_id).await?;
-        let sql = format!(
-            "BEGIN TRANSACTION;\
+        let sql = "BEGIN TRANSACTION;\
              DELETE webhook_delivery WHERE webhook = type::record('webhook', $id);\
              DELETE type::record('webhook', $id) WHERE workspace = type::record('workspace', $ws) RETURN BEFORE;\
-             {HOOKS_COUNT_SQL}\
-             COMMIT TRANSACTION;"
-        );
+             COMMIT TRANSACTION;";
         let mut res = self
-            .retrying_on_conflict(&sql, |q| {
+            .retrying_on_conflict(sql, |q| {
                 q.bind(("id", hook_id.to_owned()))
                     .bind(("ws", workspace_id.to_owned()))
             })
@@ -550,6 +542,27 @@ mod tests {
         assert_eq!(counts().await, (1, 0));
         s.create_task(&caller, &ws.id, &task("with")).await.unwrap();
         assert_eq!(counts().await, (1, 1), "one delivery enqueued");
+        // A webhook written without this code (an older release, during a deploy) counts too.
+        let raw = |sql: &'static str| {
+            let s = s.clone();
+            let ws = ws.id.clone();
+            async move {
+                s.database()
+                    .client()
+                    .query(sql)
+                    .bind(("ws", ws))
+                    .await
+                    .unwrap()
+                    .check()
+                    .unwrap();
+            }
+        };
+        raw("CREATE webhook SET workspace = type::record('workspace', $ws), url = 'https://1.1.1.1/b', \
+             events = ['*'], secret = 'sixteen chars ok', enabled = true, failures = 0")
+        .await;
+        assert_eq!(counts().await, (2, 1), "written elsewhere");
+        raw("DELETE webhook WHERE url = 'https://1.1.1.1/b'").await;
+        assert_eq!(counts().await, (1, 1), "deleted elsewhere");
         s.delete_webhook(&caller, &ws.id, &hook.id).await.unwrap();
         assert_eq!(counts().await, (0, 1));
         s.create_task(&caller, &ws.id, &task("after"))

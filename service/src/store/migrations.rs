@@ -297,6 +297,25 @@ FOR $w IN (SELECT VALUE id FROM workspace) {
 };
 "#,
     },
+    Migration {
+        version: 16,
+        name: "webhook count kept by the database",
+        // The count is kept by an event, in the transaction of every webhook create and
+        // delete, whichever binary writes it: during a rolling or blue-green deploy the old
+        // release still creates webhooks, and a count it left behind would hide them from
+        // every change. Then counted again, for any created since migration 15.
+        sql: r#"
+DEFINE EVENT IF NOT EXISTS webhook_hooks_count ON TABLE webhook
+    WHEN $event = 'CREATE' OR $event = 'DELETE'
+    THEN {
+        LET $ws = IF $event = 'DELETE' { $before.workspace } ELSE { $after.workspace };
+        UPDATE $ws SET hooks = count(SELECT VALUE id FROM webhook WHERE workspace = $ws);
+    };
+FOR $w IN (SELECT VALUE id FROM workspace) {
+    UPDATE $w SET hooks = count(SELECT VALUE id FROM webhook WHERE workspace = $w);
+};
+"#,
+    },
 ];
 
 /// The bookkeeping table itself; run before anything else, every time (idempotent).
