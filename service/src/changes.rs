@@ -238,20 +238,12 @@ impl Services {
                     return Err(Error::Aborted(reason.trim().to_owned()));
                 }
             }
-            let retryable = errors
-                .iter()
-                .any(|(_, e)| e.message().contains("can be retried"));
+            let retryable = is_write_conflict(errors.iter().map(|(_, e)| e));
             if retryable && attempt < ATTEMPTS {
-                let cap = 2u64 << attempt.min(5);
-                let pause = rand::random_range(1..=cap);
-                tokio::time::sleep(Duration::from_millis(pause)).await;
+                conflict_pause(attempt).await;
                 continue;
             }
-            // The root cause, not the "not executed due to a failed transaction" echoes.
-            let (_, cause) = errors
-                .into_iter()
-                .max_by_key(|(_, e)| !e.message().contains("not executed"))
-                .ok_or_else(|| Error::Internal("a failed change reported no error".into()))?;
+            let cause = root_cause(errors.into_iter().map(|(_, e)| e))?;
             if retryable {
                 tracing::warn!(
                     workspace = workspace_id,
@@ -259,9 +251,31 @@ impl Services {
                     "change kept conflicting"
                 );
             }
-            return Err(Error::Database(cause));
+            return Err(cause);
         }
     }
+}
+
+/// Whether a failed transaction lost a write conflict (worth running again).
+pub(crate) fn is_write_conflict<'e>(
+    mut errors: impl Iterator<Item = &'e surrealdb::Error>,
+) -> bool {
+    errors.any(|e| e.message().contains("can be retried"))
+}
+
+/// The jittered pause before trying a conflicted transaction again (`attempt` from 1).
+pub(crate) async fn conflict_pause(attempt: u32) {
+    let cap = 2u64 << attempt.min(5);
+    tokio::time::sleep(Duration::from_millis(rand::random_range(1..=cap))).await;
+}
+
+/// A failed transaction's root cause, not the "not executed due to a failed transaction"
+/// echoes of its other statements.
+pub(crate) fn root_cause(errors: impl Iterator<Item = surrealdb::Error>) -> Result<Error> {
+    errors
+        .max_by_key(|e| !e.message().contains("not executed"))
+        .map(Error::Database)
+        .ok_or_else(|| Error::Internal("a failed transaction reported no error".into()))
 }
 
 /// The workspace's versions right after a change.

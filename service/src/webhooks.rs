@@ -166,10 +166,8 @@ impl Services {
         }
         let id = new_id();
         let sql = format!(
-            "BEGIN TRANSACTION;\
-             CREATE type::record('webhook', $id) SET workspace = type::record('workspace', $ws), url = $url, \
+            "CREATE type::record('webhook', $id) SET workspace = type::record('workspace', $ws), url = $url, \
              events = $events, secret = $secret, enabled = true, failures = 0;\
-             COMMIT TRANSACTION;\
              SELECT {HOOK_FIELDS} FROM ONLY type::record('webhook', $id);"
         );
         let mut res = self
@@ -181,7 +179,7 @@ impl Services {
                     .bind(("secret", secret.clone()))
             })
             .await?;
-        let row: Option<HookRow> = res.take(3)?;
+        let row: Option<HookRow> = res.take(1)?;
         let row = row.ok_or_else(|| Error::Internal("webhook vanished after CREATE".into()))?;
         tracing::info!(webhook = %row.id, workspace = workspace_id, "webhook created");
         Ok(row.view(true))
@@ -230,21 +228,11 @@ impl Services {
             if errors.is_empty() {
                 return Ok(res);
             }
-            if attempt < HOOKS_ATTEMPTS
-                && errors
-                    .iter()
-                    .any(|e| e.message().contains("can be retried"))
-            {
-                let pause = rand::random_range(1..=2u64 << attempt.min(5));
-                tokio::time::sleep(Duration::from_millis(pause)).await;
+            if attempt < HOOKS_ATTEMPTS && crate::changes::is_write_conflict(errors.iter()) {
+                crate::changes::conflict_pause(attempt).await;
                 continue;
             }
-            // The root cause, not the "not executed due to a failed transaction" echoes.
-            let cause = errors
-                .into_iter()
-                .max_by_key(|e| !e.message().contains("not executed"))
-                .ok_or_else(|| Error::Internal("a failed query reported no error".into()))?;
-            return Err(Error::Database(cause));
+            return Err(crate::changes::root_cause(errors.into_iter())?);
         }
     }
 
