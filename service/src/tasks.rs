@@ -151,7 +151,6 @@ impl Slot {
             .ok_or_else(|| Error::Internal("no position between the neighbours".into()))
     }
 
-    /// A statement that aborts the transaction when the gap holds another card by now.
     /// The statement that aborts the change (`slot_taken`) when a card landed in the gap since
     /// it was read. Every change bumps the workspace's version in its own transaction, so an
     /// unchanged version proves an unchanged column: the scan (a third of a move's
