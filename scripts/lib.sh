@@ -150,8 +150,10 @@ precompress_site() {
 
 # The SurrealDB server for the multi-instance topology, built from crates.io once per machine
 # (about 25 minutes cold on 2 cores) into its own cache, so it never slows the app's builds.
+# The name carries how it is built: `-jemalloc` is the allocator SurrealDB's own releases link
+# (the `allocator` feature in surreal/Cargo.toml); a machine with an older build makes this one.
 SURREAL_VERSION="3.3.5"
-SURREAL_BIN="$CACHE/bin/surreal-$SURREAL_VERSION"
+SURREAL_BIN="$CACHE/bin/surreal-$SURREAL_VERSION-jemalloc"
 ensure_surreal() {
   if [ -x "$SURREAL_BIN" ]; then
     return 0

@@ -162,6 +162,9 @@ async fn main() {
     // Open the sockets; each reports (version, received at) for every event.
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<i64>(a.clients);
     let start_line = Arc::new(tokio::sync::Notify::new());
+    // Sockets stay open until the servers' figures are read: a thousand goodbyes (presence
+    // leaving, Redis commands) are not the changes' work.
+    let (finished_tx, finished_rx) = tokio::sync::watch::channel(false);
     let mut sockets = Vec::new();
     let opened = Instant::now();
     // Half the sockets first, then the rest: the RSS between the two idle points is what one
@@ -188,6 +191,7 @@ async fn main() {
         let ws = ws.clone();
         let ready = ready_tx.clone();
         let expected = a.changes;
+        let mut finished = finished_rx.clone();
         sockets.push(tokio::spawn(async move {
             let mut request = url.into_client_request().unwrap();
             request
@@ -241,6 +245,7 @@ async fn main() {
                     _ = &mut deadline => break,
                 }
             }
+            let _ = finished.wait_for(|f| *f).await;
             got
         }));
     }
@@ -287,12 +292,11 @@ async fn main() {
         commits.push(t0.elapsed().as_secs_f64() * 1000.0);
         sent_at.push(t0);
     }
-    // Before the sockets, done, close (their goodbyes are not the changes' work).
-    let spent_after = time_spent(&http, &a.apps).await;
-
-    // Let the last deliveries land before reading the servers' histograms.
+    // Let the last deliveries land before reading the servers' figures.
     tokio::time::sleep(Duration::from_millis(500)).await;
+    let spent_after = time_spent(&http, &a.apps).await;
     let lag_after = fanout_lag_buckets(&http, &a.apps).await;
+    let _ = finished_tx.send(true);
 
     let mut latencies: Vec<f64> = Vec::with_capacity(a.clients * a.changes);
     let mut received = 0usize;
