@@ -163,5 +163,7 @@ ensure_surreal() {
   CARGO_TARGET_DIR="$CACHE/surreal-target" cargo build --release --locked -p surreal
   install -m 0755 "$CACHE/surreal-target/release/surreal" "$SURREAL_BIN"
   rm -rf "$CACHE/surreal-target"
+  # Builds of other versions or allocators are never run again (212 MB each).
+  find "$CACHE/bin" -maxdepth 1 -name 'surreal-*' ! -path "$SURREAL_BIN" -print -delete
   step "SurrealDB server installed at $SURREAL_BIN"
 }
