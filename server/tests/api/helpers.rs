@@ -204,7 +204,7 @@ impl SurrealServer {
     pub fn start() -> Self {
         let bin = std::env::var("TM_SURREAL_BIN").unwrap_or_else(|_| {
             format!(
-                "{}/.cache/taskmanager/bin/surreal-3.3.5",
+                "{}/.cache/taskmanager/bin/surreal-3.3.5-jemalloc",
                 std::env::var("HOME").unwrap_or_default()
             )
         });
