@@ -19,8 +19,9 @@ apt_install redis-server nginx openssl chromium brotli curl ca-certificates pyth
 ensure_build_tools
 # The SurrealDB server the multi-instance tests run against (built once per machine, cached).
 ensure_surreal
-# The API tests start this same binary (their default path must match SURREAL_BIN).
-export TM_SURREAL_BIN="$SURREAL_BIN"
+# The API tests start this same binary (their default path must match SURREAL_BIN). Not a TM_
+# name: the app rejects unknown TM_* settings, and Playwright's web server inherits this env.
+export TEST_SURREAL_BIN="$SURREAL_BIN"
 
 step "Installing the Playwright runner (npm ci in end2end/, no browser download: Debian's Chromium is used)"
 (cd end2end && npm ci --no-audit --no-fund)

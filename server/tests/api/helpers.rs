@@ -61,8 +61,11 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         addr,
+        // A request that gets no answer fails its test by name instead of stalling the run
+        // (CI once sat 10 minutes on one parked request; the cause is still unknown).
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
             .build()
             .unwrap(),
         data_dir,
@@ -202,7 +205,7 @@ pub struct SurrealServer {
 
 impl SurrealServer {
     pub fn start() -> Self {
-        let bin = std::env::var("TM_SURREAL_BIN").unwrap_or_else(|_| {
+        let bin = std::env::var("TEST_SURREAL_BIN").unwrap_or_else(|_| {
             format!(
                 "{}/.cache/taskmanager/bin/surreal-3.3.5-jemalloc",
                 std::env::var("HOME").unwrap_or_default()
@@ -210,7 +213,7 @@ impl SurrealServer {
         });
         assert!(
             std::path::Path::new(&bin).exists(),
-            "no SurrealDB server at {bin}: scripts/test.sh builds it (or set TM_SURREAL_BIN)"
+            "no SurrealDB server at {bin}: scripts/test.sh builds it (or set TEST_SURREAL_BIN)"
         );
         let port = free_port();
         let dir = scratch_dir("surreal");
