@@ -58,9 +58,10 @@ pub(crate) struct Committed {
 }
 
 impl Committed {
-    /// The rows returned by the `index`th statement the caller passed (0-based).
+    /// The rows returned by the `index`th statement the caller passed (0-based; `BEGIN` and
+    /// the version's `LET` come first).
     pub fn rows<T: SurrealValue>(&mut self, index: usize) -> Result<Vec<T>> {
-        Ok(self.results.take(index + 1)?)
+        Ok(self.results.take(index + 2)?)
     }
 }
 
@@ -143,9 +144,10 @@ impl Services {
             Change::Workspace { .. } => None,
         };
         let (event_kind, event_subject) = change.event();
-        // Sockets check membership against the member set of the workspace's members version.
-        let members_sql = if event_kind.starts_with("member.") {
-            "UPDATE ONLY type::record('workspace', $ws) SET members_version = version + 1;"
+        // Sockets check membership against the member set of the workspace's members version
+        // (`SET` reads the row as it was: both become the version before the bump plus one).
+        let members_set = if event_kind.starts_with("member.") {
+            ", members_version = version + 1"
         } else {
             ""
         };
@@ -155,11 +157,14 @@ impl Services {
         } else {
             ""
         };
-        // The event carries the version just assigned; the log keeps the newest EVENTS_KEPT
-        // of a workspace (older ones are pruned every 64th change).
+        // The version is bumped first, so the caller's statements may read `$tm_w` (the slot
+        // guard compares it with the version it saw instead of reading the row again). The
+        // event carries the version just assigned; the log keeps the newest EVENTS_KEPT of a
+        // workspace (older ones are pruned every 64th change).
         let text = format!(
-            "BEGIN TRANSACTION;\n{statements}\n{activity_sql}\n{members_sql}\n\
-             LET $tm_w = (UPDATE ONLY type::record('workspace', $ws) SET version += 1 RETURN version, members_version, hooks);\n\
+            "BEGIN TRANSACTION;\n\
+             LET $tm_w = (UPDATE ONLY type::record('workspace', $ws) SET version += 1{members_set} RETURN version, members_version, hooks);\n\
+             {statements}\n{activity_sql}\n\
              CREATE ONLY event SET workspace = type::record('workspace', $ws), version = $tm_w.version, \
                kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid) \
                RETURN version, $tm_w.members_version AS members_version;\n\
@@ -191,10 +196,9 @@ impl Services {
             let mut results = query.await?;
             let mut errors: Vec<_> = results.take_errors().into_iter().collect();
             if errors.is_empty() {
-                // BEGIN, the caller's statements, the activity, the members version, the
-                // version (LET), the event (returning the versions), the pruning, the webhook
-                // jobs, the task, COMMIT: one statement per step, as each costs the server a
-                // fraction of a millisecond.
+                // BEGIN, the version (LET), the caller's statements, the activity, the event
+                // (returning the versions), the pruning, the webhook jobs, the task, COMMIT:
+                // one statement per step, as each costs the server a fraction of a millisecond.
                 let statements = results.num_statements();
                 let versions: Option<Versions> = results.take(statements.saturating_sub(5))?;
                 let versions = versions.ok_or_else(|| {

@@ -155,9 +155,12 @@ impl Slot {
     /// it was read. Every change bumps the workspace's version in its own transaction, so an
     /// unchanged version proves an unchanged column: the scan (a third of a move's
     /// transaction) runs only when the version moved (`AND` stops at its first false operand).
+    /// In a change's transaction the version was just bumped (`$tm_w`, see `changes`), which
+    /// saves reading the row (some 0.4 ms of the server's time); alone, it reads it.
     pub(crate) fn guard(&self) -> String {
         format!(
-            "IF (SELECT VALUE version FROM ONLY type::record('workspace', $ws)) != $slot_seen \
+            "IF (IF $tm_w = NONE {{ (SELECT VALUE version FROM ONLY type::record('workspace', $ws)) }} \
+             ELSE {{ $tm_w.version - 1 }}) != $slot_seen \
              AND count(SELECT VALUE id FROM task WHERE workspace = type::record('workspace', $ws) \
              AND status = $slot_status{}{} AND id != type::record('task', $slot_moving)) > 0 \
              {{ THROW 'tm:slot_taken' }};",
@@ -1483,7 +1486,8 @@ mod tests {
             v.unwrap()
         };
         let now = version(s.clone(), ws.id.clone()).await;
-        let guard = |seen: Option<i64>| {
+        // `bumped`: inside a change's transaction, the version it just assigned (`$tm_w`).
+        let guard = |seen: Option<i64>, bumped: Option<i64>| {
             let s = s.clone();
             let ws = ws.id.clone();
             let slot = Slot {
@@ -1494,18 +1498,29 @@ mod tests {
                 seen,
             };
             async move {
+                let sql = match bumped {
+                    Some(_) => format!("LET $tm_w = {{ version: $bumped }};\n{}", slot.guard()),
+                    None => slot.guard(),
+                };
                 let res = slot
-                    .bind(s.database().client().query(slot.guard()))
+                    .bind(s.database().client().query(sql))
                     .bind(("ws", ws))
+                    .bind(("bumped", bumped))
                     .await
                     .unwrap();
                 res.check().err().map(|e| e.to_string())
             }
         };
-        assert_eq!(guard(Some(now)).await, None, "unchanged version: no scan");
-        for seen in [Some(now - 1), None] {
-            let thrown = guard(seen).await.expect("the gap is taken");
-            assert!(thrown.contains("tm:slot_taken"), "{thrown}");
+        for bumped in [None, Some(now + 1)] {
+            assert_eq!(
+                guard(Some(now), bumped).await,
+                None,
+                "unchanged version: no scan ({bumped:?})"
+            );
+            for seen in [Some(now - 1), None] {
+                let thrown = guard(seen, bumped).await.expect("the gap is taken");
+                assert!(thrown.contains("tm:slot_taken"), "{thrown}");
+            }
         }
     }
 
