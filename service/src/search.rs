@@ -144,8 +144,7 @@ impl Services {
             .await?
             .check()?;
         let rows: Vec<TaskRow> = res.take(0)?;
-        let mut by_id: HashMap<String, TaskRow> =
-            rows.into_iter().map(|r| (r.id.clone(), r)).collect();
+        let mut by_id: HashMap<String, TaskRow> = rows.into_iter().map(|r| (r.id(), r)).collect();
         Ok(ranked
             .into_iter()
             .filter_map(|(id, score, highlights)| {
