@@ -293,7 +293,7 @@ pub(crate) fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCate
 
 /// Statements 0-3 of a query that reads a task (`$id`) and the caller's (`$uid`) membership
 /// of its workspace; `$tw` is that workspace for the statements after them (a plain parameter,
-/// so index lookups on it are planned: an idiom such as `$task.tw` is not).
+/// so index lookups on it are planned: an idiom such as `$task.workspace` is not).
 fn task_and_membership_sql() -> String {
     format!(
         "LET $task = (SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id));\
