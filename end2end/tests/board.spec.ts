@@ -18,6 +18,11 @@ async function signUp(page: Page) {
   await expect(page).toHaveURL(/\/account$/);
 }
 
+// The board's polite live region: it announces a move once the server has answered.
+function live(page: Page) {
+  return page.locator(".sr-only[aria-live=polite]");
+}
+
 function column(page: Page, key: string) {
   return page.getByTestId(`column-${key}`);
 }
@@ -43,13 +48,18 @@ test("create a workspace, add cards, move them by keyboard and by dragging", asy
   await page.getByRole("button", { name: "Move Ship it up" }).focus();
   await page.keyboard.press("Enter");
   await expect(column(page, "todo").getByTestId("card")).toHaveText([/Write copy/, /Ship it/, /Pick photos/]);
+  await expect(live(page)).toHaveText(/^Moved Ship it to To do, position 2 of 3/);
   await page.getByRole("button", { name: "Move Write copy to In progress" }).focus();
   await page.keyboard.press("Enter");
   await expect(column(page, "in_progress")).toContainText("Write copy");
+  await expect(live(page)).toHaveText(/^Moved Write copy to In progress/);
 
   // Mouse: drag a card onto the Done column.
   await page.getByTestId("card").filter({ hasText: "Pick photos" }).dragTo(column(page, "done"));
   await expect(column(page, "done")).toContainText("Pick photos");
+  // The board moves the card at once (optimistically); the announcement follows the server's
+  // answer. Reloading before it would abort the request, so wait for the server to have it.
+  await expect(live(page)).toHaveText(/^Moved Pick photos to Done/);
 
   // The order is the server's: it survives a reload, rendered without JavaScript's help.
   await page.reload();
