@@ -268,6 +268,7 @@ async fn main() {
     }
     start_line.notify_waiters();
     let lag_before = fanout_lag_buckets(&http, &a.apps).await;
+    let handler_before = move_handler_buckets(&http, &a.apps).await;
     let spent_before = time_spent(&http, &a.apps).await;
 
     // The changes: moves at `rate` per second, alternating instances.
@@ -296,6 +297,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let spent_after = time_spent(&http, &a.apps).await;
     let lag_after = fanout_lag_buckets(&http, &a.apps).await;
+    let handler_after = move_handler_buckets(&http, &a.apps).await;
     let _ = finished_tx.send(true);
 
     let mut latencies: Vec<f64> = Vec::with_capacity(a.clients * a.changes);
@@ -412,16 +414,7 @@ async fn main() {
     );
     // The fan-out alone, as the servers measure it: from the commit (the notice's timestamp)
     // to the event queued on each socket, across both instances.
-    let lag: Vec<(f64, f64)> = lag_after
-        .iter()
-        .map(|(le, n)| {
-            let before = lag_before
-                .iter()
-                .find(|(l, _)| l == le)
-                .map_or(0.0, |(_, b)| *b);
-            (*le, n - before)
-        })
-        .collect();
+    let lag = since(&lag_before, &lag_after);
     let observed = lag.last().map_or(0.0, |(_, n)| *n);
     println!(
         "fan-out alone (commit → queued on the socket, taskmanager_ws_fanout_lag_seconds) ms: \
@@ -431,6 +424,22 @@ async fn main() {
         lag.iter()
             .find(|(le, _)| (*le - 0.015).abs() < 1e-9)
             .map_or(f64::NAN, |(_, n)| n / observed.max(1.0) * 100.0)
+    );
+    // The change's tail: on the servers (the handler) or between them and this client?
+    let handler = since(&handler_before, &handler_after);
+    let moves = handler.last().map_or(0.0, |(_, n)| *n).max(1.0);
+    let share = |bound: f64| {
+        handler
+            .iter()
+            .find(|(le, _)| (*le - bound).abs() < 1e-9)
+            .map_or(f64::NAN, |(_, n)| n / moves * 100.0)
+    };
+    println!(
+        "the move handler on the servers: ≤ 5 ms {:.1} %, ≤ 10 ms {:.1} %, ≤ 25 ms {:.1} %, ≤ 50 ms {:.1} % of {moves:.0}",
+        share(0.005),
+        share(0.01),
+        share(0.025),
+        share(0.05)
     );
     // Where a change's time goes on the servers: every database round trip, Redis command and
     // the move's handler during the change phase, per change.
@@ -570,12 +579,34 @@ async fn time_spent(
 
 /// The fan-out histogram's cumulative buckets `(le, count)`, summed over the instances.
 async fn fanout_lag_buckets(http: &reqwest::Client, apps: &[String]) -> Vec<(f64, f64)> {
+    buckets(http, apps, "taskmanager_ws_fanout_lag_seconds_bucket{", "").await
+}
+
+/// The move handler's duration on the servers, as their HTTP histogram has it.
+async fn move_handler_buckets(http: &reqwest::Client, apps: &[String]) -> Vec<(f64, f64)> {
+    buckets(
+        http,
+        apps,
+        "taskmanager_http_request_duration_seconds_bucket{",
+        "route=\"/api/v1/tasks/{id}/move\"",
+    )
+    .await
+}
+
+/// A histogram's cumulative buckets summed over the instances: the lines starting with
+/// `prefix` and containing `filter`.
+async fn buckets(
+    http: &reqwest::Client,
+    apps: &[String],
+    prefix: &str,
+    filter: &str,
+) -> Vec<(f64, f64)> {
     let mut sum: Vec<(f64, f64)> = Vec::new();
     for app in apps {
         let text = scrape(http, app).await;
         for line in text
             .lines()
-            .filter(|l| l.starts_with("taskmanager_ws_fanout_lag_seconds_bucket{"))
+            .filter(|l| l.starts_with(prefix) && l.contains(filter))
         {
             let le = line
                 .split("le=\"")
@@ -599,6 +630,20 @@ async fn fanout_lag_buckets(http: &reqwest::Client, apps: &[String]) -> Vec<(f64
     }
     sum.sort_by(|a, b| a.0.total_cmp(&b.0));
     sum
+}
+
+/// Cumulative buckets observed between two scrapes.
+fn since(before: &[(f64, f64)], after: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    after
+        .iter()
+        .map(|(le, n)| {
+            let b = before
+                .iter()
+                .find(|(l, _)| l == le)
+                .map_or(0.0, |(_, b)| *b);
+            (*le, n - b)
+        })
+        .collect()
 }
 
 /// A quantile from cumulative buckets, interpolated within its bucket (as Prometheus's
