@@ -397,20 +397,24 @@ impl Services {
             state: String,
             n: i64,
         }
+        // One statement either way: a job moving from `running` to `done` between two
+        // statements would be counted twice or not at all.
+        let filter = if with_done {
+            ""
+        } else {
+            "WHERE state IN ['ready', 'running', 'dead']"
+        };
         let mut res = self
             .database()
             .client()
             // A ready job not due yet (a reminder next week) is `scheduled`, not backlog.
-            .query(
-                "SELECT kind, IF state = 'ready' AND run_at > time::now() { 'scheduled' } ELSE { state } AS state, \
-                 count() AS n FROM job WHERE state IN ['ready', 'running', 'dead'] GROUP BY kind, state;\
-                 IF $with_done { SELECT kind, state, count() AS n FROM job WHERE state = 'done' GROUP BY kind, state } ELSE { [] };",
-            )
-            .bind(("with_done", with_done))
+            .query(format!(
+                "SELECT kind, IF state = 'ready' AND run_at > time::now() {{ 'scheduled' }} ELSE {{ state }} AS state, \
+                 count() AS n FROM job {filter} GROUP BY kind, state"
+            ))
             .await?
             .check()?;
-        let mut rows: Vec<Count> = res.take(0)?;
-        rows.extend(res.take::<Vec<Count>>(1)?);
+        let rows: Vec<Count> = res.take(0)?;
         Ok(QueueCounts {
             by_kind_state: rows.into_iter().map(|r| ((r.kind, r.state), r.n)).collect(),
         })
