@@ -61,6 +61,7 @@ pub(crate) struct Inner {
     attachments: crate::attachments::AttachmentStore,
     list_cache: crate::tasks::ListCache,
     role_cache: RoleCache,
+    member_roles: RoleCache,
     session_checks: crate::accounts::SessionChecks,
     shared_cache_stats: crate::shared_cache::SharedCacheStats,
     change_turns: crate::changes::ChangeTurns,
@@ -70,7 +71,8 @@ pub(crate) struct Inner {
     local_presence: crate::presence::LocalPresence,
 }
 
-/// Members' roles by (workspace, user, workspace version); see `membership_version`.
+/// Members' roles by (workspace, user, a version): by the workspace's version in
+/// `membership_version`, by its members version in `Services::role_at`.
 pub(crate) type RoleCache =
     quick_cache::sync::Cache<(String, String, i64), domain::workspace::Role>;
 
@@ -117,6 +119,7 @@ impl Services {
                 jobs: crate::jobs::Queue::new(settings.jobs, &settings.instance_id),
                 webhooks_allow_private: settings.webhooks_allow_private,
                 role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
+                member_roles: RoleCache::new(ROLE_CACHE_ENTRIES),
                 session_checks: crate::accounts::SessionChecks::new(SESSION_CHECK_ENTRIES),
                 shared_cache_stats: Default::default(),
                 change_turns: crate::changes::ChangeTurns::new(),
@@ -219,6 +222,10 @@ impl Services {
 
     pub(crate) fn role_cache(&self) -> &RoleCache {
         &self.inner.role_cache
+    }
+
+    pub(crate) fn member_roles(&self) -> &RoleCache {
+        &self.inner.member_roles
     }
 
     pub(crate) fn list_cache(&self) -> &crate::tasks::ListCache {

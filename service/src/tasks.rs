@@ -291,38 +291,49 @@ pub(crate) fn category_of(ws: &WorkspaceView, status: &str) -> Option<ColumnCate
         .map(|c| c.category)
 }
 
-/// Statements 0-3 of a query that reads a task (`$id`) and the caller's (`$uid`) membership
-/// of its workspace; `$tw` is that workspace for the statements after them (a plain parameter,
-/// so index lookups on it are planned: an idiom such as `$task.workspace` is not).
+/// Statements 0-3 of a query that reads a task (`$id`) and its workspace (statement 3, a
+/// [`WorkspaceHead`](crate::workspaces::WorkspaceHead)); `$tw` is that workspace for the
+/// statements after them (a plain parameter, so index lookups on it are planned: an idiom
+/// such as `$task.workspace` is not). The caller's role is not read here: see
+/// [`Services::task_and_membership`].
 fn task_and_membership_sql() -> String {
     format!(
         "LET $task = (SELECT {TASK_FIELDS} FROM ONLY type::record('task', $id));\
          LET $tw = $task.workspace;\
          RETURN $task;\
-         SELECT {}, workspace.version AS version FROM member WHERE workspace = $tw \
-           AND user = type::record('user', $uid) LIMIT 1;",
-        crate::workspaces::WORKSPACE_FIELDS
+         RETURN $tw.{};",
+        crate::workspaces::WORKSPACE_HEAD
     )
 }
 
-/// The task, the caller's view of its workspace and the workspace's version (read after the
-/// task) from [`task_and_membership_sql`]; `not_found` when either is missing: a non-member
-/// must not learn the task exists.
-fn take_task_and_membership(
-    res: &mut surrealdb::IndexedResults,
-) -> Result<(TaskRow, WorkspaceView, i64)> {
-    let row: Option<TaskRow> = res.take(2)?;
-    let row = row.ok_or_else(|| Error::not_found("Task"))?;
-    let ws: Vec<crate::workspaces::WorkspaceRow> = res.take(3)?;
-    let ws = ws
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::not_found("Task"))?;
-    let version = ws.version.unwrap_or(-1);
-    Ok((row, ws.view(), version))
-}
-
 impl Services {
+    /// The task, the caller's view of its workspace and the workspace's version (read after the
+    /// task) from [`task_and_membership_sql`]; `not_found` when the task is missing or the
+    /// caller is not a member: a non-member must not learn the task exists. The role comes from
+    /// [`Services::role_at`], by the members version read with the task.
+    async fn task_and_membership(
+        &self,
+        caller: &Caller,
+        res: &mut surrealdb::IndexedResults,
+    ) -> Result<(TaskRow, WorkspaceView, i64)> {
+        let row: Option<TaskRow> = res.take(2)?;
+        let row = row.ok_or_else(|| Error::not_found("Task"))?;
+        let head: Option<crate::workspaces::WorkspaceHead> = res.take(3)?;
+        let head = head.ok_or_else(|| Error::not_found("Task"))?;
+        let role = self
+            .role_at(caller, &head.id(), head.members_version())
+            .await
+            .map_err(|e| {
+                if e.code() == ErrorCode::NotFound {
+                    Error::not_found("Task")
+                } else {
+                    e
+                }
+            })?;
+        let version = head.version();
+        Ok((row, head.view(role), version))
+    }
+
     /// The task and the caller's view of its workspace; `not_found` for non-members.
     pub(crate) async fn task_for(
         &self,
@@ -338,7 +349,7 @@ impl Services {
             .bind(("uid", caller.user_id.clone()))
             .await?
             .check()?;
-        let (row, ws, _) = take_task_and_membership(&mut res)?;
+        let (row, ws, _) = self.task_and_membership(caller, &mut res).await?;
         Ok((row, ws))
     }
 
@@ -1033,7 +1044,7 @@ impl Services {
             .await?
             .check()?;
         // `seen` is read before the neighbours and the gap: see `Slot::guard`.
-        let (row, ws, seen) = take_task_and_membership(&mut res)?;
+        let (row, ws, seen) = self.task_and_membership(caller, &mut res).await?;
         require_editor(&ws, "moving tasks")?;
         if category_of(&ws, &req.status).is_none() {
             return Err(field_error("status", "is not a column of this workspace"));

@@ -797,6 +797,73 @@ async fn cached_lists_show_every_change_at_once() {
     assert!(titles(&page).is_empty(), "{page}");
 }
 
+/// A member's role for a task is remembered per members version: a promotion, a demotion and
+/// a removal each take effect on the member's very next request.
+#[tokio::test]
+async fn a_role_change_applies_to_the_next_task_request() {
+    let b = board().await;
+    let (_, t) = b.create(json!({"title": "Roles"})).await;
+    let id = t["id"].as_str().unwrap().to_owned();
+    let viewer_move = |status: &'static str| {
+        let path = format!("/api/v1/tasks/{id}/move");
+        let (app, viewer) = (&b.app, b.viewer.clone());
+        async move {
+            app.call("POST", &path, &viewer, Some(json!({"status": status})))
+                .await
+        }
+    };
+    let viewer_read = || {
+        let path = format!("/api/v1/tasks/{id}");
+        let (app, viewer) = (&b.app, b.viewer.clone());
+        async move { app.call("GET", &path, &viewer, None).await.0 }
+    };
+    let set_role = |role: &'static str| {
+        let (app, owner, ws) = (&b.app, b.owner.clone(), b.ws.clone());
+        async move {
+            let (_, members) = app
+                .call(
+                    "GET",
+                    &format!("/api/v1/workspaces/{ws}/members"),
+                    &owner,
+                    None,
+                )
+                .await;
+            let viewer_id = members["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["email"] == "viewer@example.com")
+                .map(|m| m["user_id"].as_str().unwrap().to_owned())
+                .unwrap();
+            let path = format!("/api/v1/workspaces/{ws}/members/{viewer_id}");
+            match role {
+                "gone" => app.call("DELETE", &path, &owner, None).await.0,
+                _ => {
+                    app.call("PATCH", &path, &owner, Some(json!({"role": role})))
+                        .await
+                        .0
+                }
+            }
+        }
+    };
+
+    // A viewer reads but may not move (their role is now remembered).
+    assert_eq!(viewer_read().await, 200);
+    assert_eq!(viewer_move("done").await.0, 403);
+    // Promoted: the next move is allowed.
+    assert_eq!(set_role("editor").await, 200);
+    let (status, moved) = viewer_move("done").await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["status"], "done");
+    // Demoted again: refused again.
+    assert_eq!(set_role("viewer").await, 200);
+    assert_eq!(viewer_move("todo").await.0, 403);
+    // Removed: the task no longer exists for them.
+    assert_eq!(set_role("gone").await, 204);
+    assert_eq!(viewer_read().await, 404);
+    assert_eq!(viewer_move("todo").await.0, 404);
+}
+
 /// Moving a card to the end of the column it is already in keeps it there, last.
 #[tokio::test]
 async fn moving_a_card_to_the_end_of_its_own_column_keeps_it_last() {
