@@ -732,6 +732,18 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// Services whose worker does not run: the test calls the queue's parts itself.
+    async fn without_worker() -> Services {
+        crate::services::test_services(
+            JobSettings {
+                workers: false,
+                ..quick()
+            },
+            None,
+        )
+        .await
+    }
+
     fn scratch() -> std::path::PathBuf {
         std::env::temp_dir().join(format!("tm-jobs-{:08x}", rand::random::<u32>()))
     }
@@ -853,14 +865,7 @@ mod tests {
     #[tokio::test]
     async fn the_sweep_deletes_finished_jobs_older_than_kept_and_nothing_else() {
         // No worker: the sweep is called directly and nothing else touches the jobs.
-        let s = crate::services::test_services(
-            JobSettings {
-                workers: false,
-                ..quick()
-            },
-            None,
-        )
-        .await;
+        let s = without_worker().await;
         s.database()
             .client()
             .query(
@@ -893,14 +898,7 @@ mod tests {
     #[tokio::test]
     async fn one_claim_takes_due_jobs_of_each_kind_up_to_its_limit_and_nothing_else() {
         // No worker: the claim is called directly and nothing else touches the jobs.
-        let s = crate::services::test_services(
-            JobSettings {
-                workers: false,
-                ..quick()
-            },
-            None,
-        )
-        .await;
+        let s = without_worker().await;
         let job = |id: &str, kind: &str, state: &str, extra: &str| {
             format!(
                 "CREATE job:{id} SET kind = '{kind}', payload = '{{}}', state = '{state}', attempts = 0, \

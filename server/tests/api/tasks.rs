@@ -52,6 +52,26 @@ async fn board() -> Board {
 }
 
 impl Board {
+    /// The user id of the member with this email (as the owner sees the members).
+    async fn member_id(&self, email: &str) -> String {
+        let (_, members) = self
+            .app
+            .call(
+                "GET",
+                &format!("/api/v1/workspaces/{}/members", self.ws),
+                &self.owner,
+                None,
+            )
+            .await;
+        members["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .map(|m| m["user_id"].as_str().unwrap().to_owned())
+            .unwrap()
+    }
+
     async fn mv(&self, id: &str, body: Value) -> (u16, Value) {
         self.app
             .call(
@@ -751,22 +771,7 @@ async fn cached_lists_show_every_change_at_once() {
         )
         .await;
     assert_eq!(status, 200);
-    let (_, members) = b
-        .app
-        .call(
-            "GET",
-            &format!("/api/v1/workspaces/{}/members", b.ws),
-            &b.owner,
-            None,
-        )
-        .await;
-    let viewer_id = members["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["role"] == "viewer")
-        .map(|m| m["user_id"].as_str().unwrap().to_owned())
-        .unwrap();
+    let viewer_id = b.member_id("viewer@example.com").await;
     let (status, _) = b
         .app
         .call(
@@ -817,24 +822,11 @@ async fn a_role_change_applies_to_the_next_task_request() {
         let (app, viewer) = (&b.app, b.viewer.clone());
         async move { app.call("GET", &path, &viewer, None).await.0 }
     };
+    let viewer_id = b.member_id("viewer@example.com").await;
     let set_role = |role: &'static str| {
         let (app, owner, ws) = (&b.app, b.owner.clone(), b.ws.clone());
+        let viewer_id = viewer_id.clone();
         async move {
-            let (_, members) = app
-                .call(
-                    "GET",
-                    &format!("/api/v1/workspaces/{ws}/members"),
-                    &owner,
-                    None,
-                )
-                .await;
-            let viewer_id = members["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|m| m["email"] == "viewer@example.com")
-                .map(|m| m["user_id"].as_str().unwrap().to_owned())
-                .unwrap();
             let path = format!("/api/v1/workspaces/{ws}/members/{viewer_id}");
             match role {
                 "gone" => app.call("DELETE", &path, &owner, None).await.0,
