@@ -60,7 +60,6 @@ pub(crate) struct Inner {
     public_url: String,
     attachments: crate::attachments::AttachmentStore,
     list_cache: crate::tasks::ListCache,
-    role_cache: RoleCache,
     member_roles: RoleCache,
     session_checks: crate::accounts::SessionChecks,
     shared_cache_stats: crate::shared_cache::SharedCacheStats,
@@ -71,8 +70,7 @@ pub(crate) struct Inner {
     local_presence: crate::presence::LocalPresence,
 }
 
-/// Members' roles by (workspace, user, a version): by the workspace's version in
-/// `membership_version`, by its members version in `Services::role_at`.
+/// Members' roles by (workspace, user, members version); see `Services::role_at`.
 pub(crate) type RoleCache =
     quick_cache::sync::Cache<(String, String, i64), domain::workspace::Role>;
 
@@ -118,7 +116,6 @@ impl Services {
                 list_cache: crate::tasks::ListCache::new(),
                 jobs: crate::jobs::Queue::new(settings.jobs, &settings.instance_id),
                 webhooks_allow_private: settings.webhooks_allow_private,
-                role_cache: RoleCache::new(ROLE_CACHE_ENTRIES),
                 member_roles: RoleCache::new(ROLE_CACHE_ENTRIES),
                 session_checks: crate::accounts::SessionChecks::new(SESSION_CHECK_ENTRIES),
                 shared_cache_stats: Default::default(),
@@ -218,10 +215,6 @@ impl Services {
 
     pub(crate) fn session_checks(&self) -> &crate::accounts::SessionChecks {
         &self.inner.session_checks
-    }
-
-    pub(crate) fn role_cache(&self) -> &RoleCache {
-        &self.inner.role_cache
     }
 
     pub(crate) fn member_roles(&self) -> &RoleCache {

@@ -192,41 +192,35 @@ impl Services {
     }
 
     /// The caller's role and the workspace's current version; `not_found` for non-members.
-    ///
-    /// One point read of the version per call; the role comes from a cache keyed by
-    /// (workspace, user, version). Every membership change bumps the version in its own
-    /// transaction and the role is read after the version, so a cached role is never older than
-    /// the version it is filed under. Only roles are cached, never "not a member".
+    /// One point read of the workspace; the role comes from [`Services::role_at`].
     pub(crate) async fn membership_version(
         &self,
         caller: &Caller,
         workspace_id: &str,
     ) -> Result<(Role, i64)> {
+        #[derive(SurrealValue)]
+        struct Versions {
+            version: Option<i64>,
+            members_version: Option<i64>,
+        }
         let mut res = self
             .database()
             .client()
-            .query("SELECT VALUE version FROM ONLY type::record('workspace', $ws)")
+            .query("SELECT version, members_version FROM ONLY type::record('workspace', $ws)")
             .bind(("ws", workspace_id.to_owned()))
             .await?
             .check()?;
-        let version: Option<i64> = res.take(0)?;
-        let version = version.ok_or_else(|| Error::not_found("Workspace"))?;
-        let key = (workspace_id.to_owned(), caller.user_id.clone(), version);
-        if let Some(role) = self.role_cache().get(&key) {
-            return Ok((role, version));
-        }
-        // Shared by all instances: a member's first request on another instance costs no
-        // membership read either. "Not a member" is an error, so it is never stored.
-        let shared = format!("role:{workspace_id}:{}:{version}", caller.user_id);
-        let role: Role = self
-            .shared_cached(&shared, ROLE_TTL, self.membership(caller, workspace_id))
+        let versions: Option<Versions> = res.take(0)?;
+        let versions = versions.ok_or_else(|| Error::not_found("Workspace"))?;
+        let role = self
+            .role_at(caller, workspace_id, versions.members_version.unwrap_or(0))
             .await?;
-        self.role_cache().insert(key, role);
-        Ok((role, version))
+        Ok((role, versions.version.unwrap_or(-1)))
     }
 
     /// The caller's role in a workspace at `members_version`, which the caller's own query
-    /// read: from this process's cache, else one membership read filed under that version.
+    /// read: from this process's cache, else Redis's, else one membership read filed under
+    /// that version.
     /// Every membership change moves the members version in its own transaction, and the role
     /// is read after the version was, so no role is filed under a version older than the one
     /// it was read at. "Not a member" is an error and never remembered.
@@ -244,7 +238,15 @@ impl Services {
         if let Some(role) = self.member_roles().get(&key) {
             return Ok(role);
         }
-        let role = self.membership(caller, workspace_id).await?;
+        // Shared by all instances: a member's first request on another instance costs no
+        // membership read either.
+        let shared = format!(
+            "member-role:{workspace_id}:{}:{members_version}",
+            caller.user_id
+        );
+        let role: Role = self
+            .shared_cached(&shared, ROLE_TTL, self.membership(caller, workspace_id))
+            .await?;
         self.member_roles().insert(key, role);
         Ok(role)
     }
