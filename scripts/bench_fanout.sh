@@ -22,4 +22,5 @@ source "$DIR/topology.env"
 step "Fan-out benchmark (release build of the client: cargo run --release --example fanout)"
 cargo run --release -q -p server --features app/ssr --example fanout -- \
   --app "$TOPOLOGY_APP_1_URL" --pid "$(cat "$DIR/pids/app-1.pid")" \
-  --app "$TOPOLOGY_APP_2_URL" --pid "$(cat "$DIR/pids/app-2.pid")" "$@"
+  --app "$TOPOLOGY_APP_2_URL" --pid "$(cat "$DIR/pids/app-2.pid")" \
+  --watch "SurrealDB=$(cat "$DIR/pids/surreal.pid")" --watch "Redis=$(cat "$DIR/pids/redis.pid")" "$@"

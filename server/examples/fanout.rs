@@ -20,6 +20,8 @@ use tokio_tungstenite::tungstenite::Message;
 struct Args {
     apps: Vec<String>,
     pids: Vec<u32>,
+    /// Other processes whose CPU during the changes is reported (`--watch NAME=PID`).
+    watch: Vec<(String, u32)>,
     clients: usize,
     changes: usize,
     rate: u32,
@@ -30,6 +32,7 @@ fn args() -> Args {
     let mut a = Args {
         apps: Vec::new(),
         pids: Vec::new(),
+        watch: Vec::new(),
         clients: 1000,
         changes: 200,
         rate: 20,
@@ -41,6 +44,10 @@ fn args() -> Args {
         match flag.as_str() {
             "--app" => a.apps.push(value.trim_end_matches('/').to_owned()),
             "--pid" => a.pids.push(value.parse().expect("a pid")),
+            "--watch" => {
+                let (name, pid) = value.split_once('=').expect("--watch NAME=PID");
+                a.watch.push((name.to_owned(), pid.parse().expect("a pid")));
+            }
             "--clients" => a.clients = value.parse().expect("a number"),
             "--changes" => a.changes = value.parse().expect("a number"),
             "--rate" => a.rate = value.parse().expect("a number"),
@@ -271,6 +278,17 @@ async fn main() {
     let handler_before = move_handler_buckets(&http, &a.apps).await;
     let spent_before = time_spent(&http, &a.apps).await;
 
+    // CPU and context switches during the change phase, per process: the instances and this
+    // client share the machine's cores, and a fan-out's tail is how long they take together.
+    let mut watched: Vec<(String, u32)> = a
+        .pids
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("instance {}", i + 1), *p))
+        .collect();
+    watched.push(("this client".to_owned(), std::process::id()));
+    watched.extend(a.watch.iter().cloned());
+    let usage_before: Vec<(u64, u64)> = watched.iter().map(|(_, p)| usage(*p)).collect();
     // The changes: moves at `rate` per second, alternating instances.
     let mut sent_at: Vec<Instant> = Vec::with_capacity(a.changes);
     let mut commits: Vec<f64> = Vec::with_capacity(a.changes);
@@ -295,6 +313,7 @@ async fn main() {
     }
     // Let the last deliveries land before reading the servers' figures.
     tokio::time::sleep(Duration::from_millis(500)).await;
+    let usage_after: Vec<(u64, u64)> = watched.iter().map(|(_, p)| usage(*p)).collect();
     let spent_after = time_spent(&http, &a.apps).await;
     let lag_after = fanout_lag_buckets(&http, &a.apps).await;
     let handler_after = move_handler_buckets(&http, &a.apps).await;
@@ -459,6 +478,24 @@ async fn main() {
         "server time per change (count per change, mean):\n  {}",
         spent.join("\n  ")
     );
+    let per_delivery = |process: usize, deliveries: usize| {
+        let (cpu0, cs0) = usage_before[process];
+        let (cpu1, cs1) = usage_after[process];
+        format!(
+            "{} {:.0} ms CPU ({:.1} µs per delivery), {} context switches",
+            watched[process].0,
+            (cpu1 - cpu0) as f64 / 1000.0,
+            (cpu1 - cpu0) as f64 / deliveries.max(1) as f64,
+            cs1 - cs0
+        )
+    };
+    let mut cpu: Vec<String> = (0..a.pids.len())
+        .map(|i| per_delivery(i, received / a.pids.len().max(1)))
+        .collect();
+    for process in a.pids.len()..watched.len() {
+        cpu.push(per_delivery(process, received));
+    }
+    println!("during the changes: {}", cpu.join("; "));
     println!(
         "deliveries: expected {expected}, received {received}, unexpected versions {wrong}, lost {}",
         expected.saturating_sub(received)
@@ -494,6 +531,43 @@ async fn main() {
         per_socket(&heap_before, a.clients),
         per_socket(&heap_half, a.clients - half),
     );
+}
+
+/// A process's CPU time (user + system, µs) and context switches (voluntary and not) so far,
+/// summed over its threads.
+fn usage(pid: u32) -> (u64, u64) {
+    // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second
+    // on Linux); the command name (field 2) may contain spaces, so count from its ')'.
+    let cpu = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<u64> = rest
+                .split_whitespace()
+                .skip(11)
+                .take(2)
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            Some(f.iter().sum::<u64>() * 10_000)
+        })
+        .unwrap_or(0);
+    let switches = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .map(|tasks| {
+            tasks
+                .flatten()
+                .map(|t| {
+                    let status =
+                        std::fs::read_to_string(t.path().join("status")).unwrap_or_default();
+                    status
+                        .lines()
+                        .filter(|l| l.contains("ctxt_switches:"))
+                        .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                        .sum::<u64>()
+                })
+                .sum()
+        })
+        .unwrap_or(0);
+    (cpu, switches)
 }
 
 /// One instance's `/metrics` text.
