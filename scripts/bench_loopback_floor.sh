@@ -4,12 +4,13 @@
 # the same cores) in plain C over loopback TCP: no websocket, no runtime, no database. What the
 # kernel and the scheduler alone cost; scripts/bench_fanout.sh's figures are read against it.
 #   scripts/bench_loopback_floor.sh [N=1000] [WRITERS=2] [READER_THREADS=2] [MSG=900]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-command -v gcc >/dev/null || { echo "==> Installing gcc (Debian)"; apt-get install -y gcc >/dev/null; }
-out="${CARGO_TARGET_DIR:-target}/loopback_floor"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT" || exit 1
+apt_install gcc
+out="${CARGO_TARGET_DIR:-$CACHE/target}/loopback_floor"
 mkdir -p "$(dirname "$out")"
-echo "==> Building scripts/bench/loopback_floor.c"
+step "Building scripts/bench/loopback_floor.c"
 gcc -O2 -pthread -o "$out" scripts/bench/loopback_floor.c
-echo "==> Running: ${1:-1000} sockets, ${2:-2} writers, ${3:-2} reader threads, ${4:-900}-byte messages"
+step "Running: ${1:-1000} sockets, ${2:-2} writers, ${3:-2} reader threads, ${4:-900}-byte messages"
 "$out" "${1:-1000}" "${2:-2}" "${3:-2}" "${4:-900}"
