@@ -98,11 +98,13 @@ impl Application {
             .site_addr(addr)
             .build();
 
+        let sockets = crate::http::ws::Sockets::start(&services);
         let state = AppState {
             leptos_options,
             services,
             settings: Arc::new(settings),
             in_flight: InFlight::default(),
+            sockets,
         };
         Ok(Self {
             listener,

@@ -15,4 +15,6 @@ pub struct AppState {
     pub services: Services,
     pub settings: Arc<Settings>,
     pub in_flight: InFlight,
+    /// This instance's websockets (`http::ws`).
+    pub sockets: Arc<crate::http::ws::Sockets>,
 }

@@ -515,8 +515,9 @@ impl Services {
     }
 
     /// The member user ids of a workspace at its `members_version` (cached: one read per
-    /// membership change per instance).
-    async fn members_at(
+    /// membership change per instance). A socket may be sent an event only when its user is in
+    /// the set of the event's members version.
+    pub async fn members_at(
         &self,
         workspace_id: &str,
         members_version: i64,

@@ -1,12 +1,13 @@
 //! The realtime hub: which workspaces just advanced (and whose sessions changed), told to every
 //! websocket of every instance.
 //!
-//! Notices carry `(workspace, version)` or `(user)`. A connection that hears of a version newer
-//! than the one it has sent pulls the events from the event log (`feed_since`, loaded once per
-//! instance and shared by its connections). The notice of a commit also carries that commit's
-//! event ([`NoticeEvent`], read in the commit's own transaction), so the connections one version
-//! behind — all of them, in steady state — send it without reading the log: one database round
-//! trip less on every instance between a commit and the sockets. Anything else (a gap, a
+//! Notices carry `(workspace, version)` or `(user)`. Each process has one listener, the
+//! websockets' dispatcher (`server::http::ws`). A socket that is behind a notice's version
+//! pulls the events from the event log (`feed_since`, loaded once per instance and shared by
+//! its connections). The notice of a commit also carries that commit's event ([`NoticeEvent`],
+//! read in the commit's own transaction), so the sockets one version behind — all of them, in
+//! steady state — are sent it without reading the log: one database round trip less on every
+//! instance between a commit and the sockets. Anything else (a gap, a
 //! notice without its event) reads the log as before, so:
 //! - the log in SurrealDB is the only source of truth: a lost or lagging notice costs a
 //!   moment, never an event (the next notice, the heal sweep, or the client's own

@@ -38,5 +38,5 @@ pub use error::{Error, Result};
 pub use health::Lifecycle;
 pub use metrics::Metrics;
 pub use secret::Secret;
-pub use services::{Services, ServicesSettings};
+pub use services::{Services, ServicesSettings, WeakServices};
 pub use store::{Database, DatabaseSettings, MigrationReport};

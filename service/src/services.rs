@@ -44,6 +44,17 @@ pub struct Services {
     inner: Arc<Inner>,
 }
 
+/// [`Services`] that a background task holds without keeping them alive ([`Services::downgrade`]).
+#[derive(Clone)]
+pub struct WeakServices(std::sync::Weak<Inner>);
+
+impl WeakServices {
+    /// The services, unless they were dropped.
+    pub fn upgrade(&self) -> Option<Services> {
+        Services::upgrade(&self.0)
+    }
+}
+
 pub(crate) struct Inner {
     metrics: crate::metrics::Metrics,
     jobs: crate::jobs::Queue,
@@ -185,6 +196,11 @@ impl Services {
 
     pub(crate) fn inner(&self) -> &Arc<Inner> {
         &self.inner
+    }
+
+    /// A handle for a background task outside this crate that must not keep the services alive.
+    pub fn downgrade(&self) -> WeakServices {
+        WeakServices(Arc::downgrade(&self.inner))
     }
 
     /// The services again from a background task's weak handle, unless they were dropped.

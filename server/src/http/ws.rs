@@ -7,15 +7,17 @@
 //! and `{"type":"notifications","unread"}` (the caller's unread count: at connect and whenever
 //! their notifications change).
 //!
-//! Each connection pulls its events from the event log when the hub says a workspace it follows
-//! advanced (see `service::hub`), so nothing is missed and membership is checked on every pull.
+//! The instance's dispatcher ([`Sockets`]) hears the hub's notices (see `service::hub`). A
+//! commit's event goes straight out on every socket exactly one version behind whose user is a
+//! member at that event; any other socket behind reads the event log in its own task, so
+//! nothing is missed and membership is checked on every delivery.
 //! Its outgoing queue is bounded: a client that does not keep up is closed (code 4008) and
 //! resumes with `since_version`. The server pings every 20 s and drops a peer silent for 60 s.
 //! When the instance starts draining, every socket is closed with 1012 (reconnect and resume)
 //! and new upgrades get 503.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -26,12 +28,12 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::ErrorCode;
 use futures::stream::SplitSink;
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
 use service::hub::{Follow, Notice, NoticeEvent};
-use service::{Caller, Services};
-use tokio::sync::broadcast;
+use service::{Caller, Services, WeakServices};
+use tokio::sync::{broadcast, Notify};
 use tokio::time::Instant;
 
 use super::error::HttpError;
@@ -113,6 +115,7 @@ pub async fn upgrade(
         .into_response();
     }
     let services = state.services.clone();
+    let sockets = state.sockets.clone();
     // Open sockets count as work in flight, so a drain waits for them to say goodbye.
     let working = state.in_flight.enter();
     // Small buffers: a thousand idle sockets must not cost a thousand times tungstenite's
@@ -123,7 +126,7 @@ pub async fn upgrade(
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |socket| async move {
-            let session = serve(socket, services, caller);
+            let session = serve(socket, services, caller, sockets);
             // What one idle socket's task keeps (see `serve`): `TM_LOG=…,server::http::ws=trace`.
             tracing::trace!(
                 bytes = std::mem::size_of_val(&session),
@@ -134,13 +137,377 @@ pub async fn upgrade(
         })
 }
 
+/// The websockets of this instance and the workspaces each follows. One dispatcher per
+/// instance hears the hub's notices and hands each to the sockets it concerns: a workspace's
+/// next event is queued and written on every socket one version behind right there, without
+/// waking the sockets' tasks; anything else (a gap, a notice without its event, a member no
+/// longer in the workspace, a user's sessions or notifications) is left in the socket's
+/// mailbox and its task woken to deal with it.
+#[derive(Default)]
+pub struct Sockets {
+    registry: Mutex<Registry>,
+}
+
+#[derive(Default)]
+struct Registry {
+    next_id: u64,
+    all: HashMap<u64, Arc<Socket>>,
+    following: HashMap<Arc<str>, HashMap<u64, Arc<Socket>>>,
+}
+
+/// What a socket's task and the dispatcher share.
+struct Socket {
+    user_id: String,
+    /// Wakes the socket's task: its mailbox has something, a workspace is behind, or its
+    /// outgoing queue waits for the socket to take bytes.
+    kick: Notify,
+    state: Mutex<SocketState>,
+}
+
+struct SocketState {
+    out: Outbox,
+    /// Per followed workspace: the version sent up to, and the newest one announced.
+    sent: SentMap,
+    mail: Mail,
+    /// The dispatcher found the socket failed or too slow: the task ends with this.
+    failed: Option<End>,
+    /// The task ended: the dispatcher leaves the socket alone.
+    ended: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Sent {
+    version: i64,
+    /// The newest version a notice announced (the task pulls up to it when behind).
+    announced: i64,
+    /// The task is reading this workspace's log: the dispatcher only records announcements.
+    pulling: bool,
+}
+
+/// The followed workspaces' [`Sent`]: a socket follows one or two, so a list sized exactly
+/// (a map's table is several times the size on every idle socket).
+#[derive(Default)]
+struct SentMap(Vec<(Arc<str>, Sent)>);
+
+impl SentMap {
+    fn get_mut(&mut self, workspace_id: &str) -> Option<&mut Sent> {
+        self.0
+            .iter_mut()
+            .find(|(id, _)| **id == *workspace_id)
+            .map(|(_, sent)| sent)
+    }
+
+    fn insert(&mut self, workspace_id: Arc<str>, sent: Sent) {
+        match self.get_mut(&workspace_id) {
+            Some(old) => *old = sent,
+            None => {
+                self.0.reserve_exact(1);
+                self.0.push((workspace_id, sent));
+            }
+        }
+    }
+
+    fn remove(&mut self, workspace_id: &str) {
+        self.0.retain(|(id, _)| **id != *workspace_id);
+        if self.0.is_empty() {
+            self.0 = Vec::new();
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(Arc<str>, Sent)> {
+        self.0.iter()
+    }
+}
+
+/// What the dispatcher left for a socket's task.
+#[derive(Default)]
+struct Mail {
+    pull_all: bool,
+    check_session: bool,
+    unread: bool,
+    viewers: Vec<(Arc<str>, Arc<[String]>)>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing here is left half-updated by a panic: keep going.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Socket {
+    fn busy(&self) -> bool {
+        lock(&self.state).out.busy()
+    }
+
+    /// Leaves something in the mailbox and wakes the task.
+    fn post(&self, write: impl FnOnce(&mut Mail)) {
+        {
+            let mut state = lock(&self.state);
+            if state.ended {
+                return;
+            }
+            write(&mut state.mail);
+        }
+        self.kick.notify_one();
+    }
+}
+
+/// A socket's place in [`Sockets`]; dropping it takes the socket out.
+struct Registered {
+    sockets: Arc<Sockets>,
+    id: u64,
+    socket: Arc<Socket>,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        lock(&self.socket.state).ended = true;
+        let mut registry = lock(&self.sockets.registry);
+        registry.all.remove(&self.id);
+        registry.following.retain(|_, sockets| {
+            sockets.remove(&self.id);
+            !sockets.is_empty()
+        });
+    }
+}
+
+impl Sockets {
+    /// The registry of this instance's sockets, and its dispatcher (which stops when the
+    /// services or the registry are dropped).
+    pub fn start(services: &Services) -> Arc<Self> {
+        let sockets = Arc::new(Self::default());
+        tokio::spawn(dispatch(
+            services.downgrade(),
+            Arc::downgrade(&sockets),
+            services.hub().listen(),
+        ));
+        sockets
+    }
+
+    fn register(self: &Arc<Self>, user_id: &str, out: Outbox) -> Registered {
+        let socket = Arc::new(Socket {
+            user_id: user_id.to_owned(),
+            kick: Notify::new(),
+            state: Mutex::new(SocketState {
+                out,
+                sent: SentMap::default(),
+                mail: Mail::default(),
+                failed: None,
+                ended: false,
+            }),
+        });
+        let mut registry = lock(&self.registry);
+        registry.next_id += 1;
+        let id = registry.next_id;
+        registry.all.insert(id, socket.clone());
+        Registered {
+            sockets: self.clone(),
+            id,
+            socket,
+        }
+    }
+
+    fn follow(&self, registered: &Registered, workspace_id: &str) {
+        lock(&self.registry)
+            .following
+            .entry(Arc::from(workspace_id))
+            .or_default()
+            .insert(registered.id, registered.socket.clone());
+    }
+
+    fn unfollow(&self, registered: &Registered, workspace_id: &str) {
+        let mut registry = lock(&self.registry);
+        if let Some(sockets) = registry.following.get_mut(workspace_id) {
+            sockets.remove(&registered.id);
+            if sockets.is_empty() {
+                registry.following.remove(workspace_id);
+            }
+        }
+    }
+
+    fn following(&self, workspace_id: &str) -> Vec<Arc<Socket>> {
+        lock(&self.registry)
+            .following
+            .get(workspace_id)
+            .map(|sockets| sockets.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn all(&self) -> Vec<Arc<Socket>> {
+        lock(&self.registry).all.values().cloned().collect()
+    }
+}
+
+/// The instance's dispatcher: every notice of the hub, to the sockets it concerns.
+async fn dispatch(
+    services: WeakServices,
+    sockets: Weak<Sockets>,
+    mut notices: broadcast::Receiver<Notice>,
+) {
+    loop {
+        let notice = notices.recv().await;
+        let Some(sockets) = sockets.upgrade() else {
+            return;
+        };
+        match notice {
+            Ok(Notice::Workspace {
+                workspace_id,
+                version,
+                at_ms,
+                event,
+            }) => {
+                let following = sockets.following(&workspace_id);
+                if following.is_empty() {
+                    continue;
+                }
+                let Some(services) = services.upgrade() else {
+                    return;
+                };
+                // A panic here must not end the instance's realtime: the sockets concerned are
+                // told instead, and read the log.
+                let delivered = std::panic::AssertUnwindSafe(deliver(
+                    &services,
+                    &following,
+                    &workspace_id,
+                    version,
+                    at_ms,
+                    event.as_deref(),
+                ))
+                .catch_unwind()
+                .await;
+                if delivered.is_err() {
+                    tracing::error!(workspace = %workspace_id, version, "websocket: delivering a notice panicked; sockets pull");
+                    for socket in following {
+                        socket.post(|mail| mail.pull_all = true);
+                    }
+                }
+            }
+            Ok(Notice::Sessions { user_id }) => {
+                for socket in sockets.all() {
+                    if socket.user_id == user_id {
+                        socket.post(|mail| mail.check_session = true);
+                    }
+                }
+            }
+            Ok(Notice::Notified { user_id }) => {
+                for socket in sockets.all() {
+                    if socket.user_id == user_id {
+                        socket.post(|mail| mail.unread = true);
+                    }
+                }
+            }
+            Ok(Notice::Viewers {
+                workspace_id,
+                user_ids,
+            }) => {
+                for socket in sockets.following(&workspace_id) {
+                    socket.post(|mail| mail.viewers.push((workspace_id.clone(), user_ids.clone())));
+                }
+            }
+            Ok(Notice::Presence { .. }) => {}
+            // Missed notices: the log has everything, so every socket re-pulls what it follows.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                for socket in sockets.all() {
+                    socket.post(|mail| mail.pull_all = true);
+                }
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
+/// A workspace reached `version`. A notice that carries its event: the sockets exactly one
+/// version behind, whose user is a member at the event's members version, get it queued and
+/// written here (one write each, no task woken when the socket takes it). Every other socket
+/// behind is told, and its task reads the log (`Connection::pull`), which checks membership.
+async fn deliver(
+    services: &Services,
+    following: &[Arc<Socket>],
+    workspace_id: &str,
+    version: i64,
+    at_ms: Option<i64>,
+    event: Option<&NoticeEvent>,
+) {
+    let direct = match event {
+        Some(event) => match services
+            .members_at(workspace_id, event.members_version)
+            .await
+        {
+            Ok(members) => Some((Message::Text(Utf8Bytes::from(event.json.clone())), members)),
+            Err(e) => {
+                tracing::debug!(error = %e.chain(), "websocket: members not read; sockets pull");
+                None
+            }
+        },
+        None => None,
+    };
+    let metrics = services.metrics();
+    let mut waker_cx = Context::from_waker(std::task::Waker::noop());
+    for socket in following {
+        let mut state = lock(&socket.state);
+        let state = &mut *state;
+        if state.ended || state.failed.is_some() {
+            continue;
+        }
+        let Some(sent) = state.sent.get_mut(workspace_id) else {
+            continue;
+        };
+        if sent.version >= version {
+            continue;
+        }
+        let message = match &direct {
+            Some((message, members))
+                if !sent.pulling
+                    && sent.version + 1 == version
+                    && members.contains(&socket.user_id) =>
+            {
+                message
+            }
+            _ => {
+                sent.announced = sent.announced.max(version);
+                let wake = !sent.pulling;
+                if wake {
+                    socket.kick.notify_one();
+                }
+                continue;
+            }
+        };
+        sent.version = version;
+        let idle = !state.out.busy();
+        match state.out.push(message.clone()) {
+            Ok(()) => {
+                metrics.ws_events_sent.inc();
+                if let Some(at_ms) = at_ms {
+                    let lag_ms = chrono::Utc::now().timestamp_millis() - at_ms;
+                    metrics.ws_fanout_lag.observe(lag_ms.max(0) as f64 / 1000.0);
+                }
+            }
+            Err(end) => {
+                if matches!(end, End::TooSlow) {
+                    metrics.ws_events_dropped.inc();
+                }
+                state.failed = Some(end);
+            }
+        }
+        // With nothing else waiting, write now: with a waker that does nothing, since a socket
+        // that cannot take it all is left to its task (woken below), which waits properly.
+        if idle {
+            if let Poll::Ready(Err(end)) = state.out.poll_write(&mut waker_cx) {
+                state.failed = Some(end);
+            }
+        }
+        if state.out.busy() || state.failed.is_some() {
+            socket.kick.notify_one();
+        }
+    }
+}
+
 struct Connection {
     services: Services,
     caller: Caller,
-    out: Outbox,
-    /// Followed workspaces: the version sent up to, the hub's note that we follow it, and the
-    /// viewers last sent.
-    subscriptions: HashMap<String, (i64, Follow, Arc<[String]>)>,
+    sockets: Arc<Sockets>,
+    registered: Registered,
+    /// Followed workspaces: the hub's note that we follow it, and the viewers last sent.
+    subscriptions: HashMap<String, (Follow, Arc<[String]>)>,
     /// This socket's presence entry id.
     socket_id: String,
 }
@@ -180,7 +547,8 @@ enum Wake {
     Client(Option<Result<Message, axum::Error>>),
     /// Everything queued went out (or the socket failed).
     Written(Result<(), End>),
-    Notice(Result<Notice, broadcast::error::RecvError>),
+    /// The dispatcher left something (see [`Mail`]) or a workspace is behind.
+    Kicked,
     Draining,
     Beat,
 }
@@ -192,22 +560,25 @@ enum End {
     TooSlow,
 }
 
-async fn serve(socket: WebSocket, services: Services, caller: Caller) {
-    // One task per socket: it reads, waits for notices and writes what is queued (a separate
-    // writer task and channel cost every idle socket a task and the channel's blocks, which
-    // stay allocated once a burst has grown them).
+async fn serve(socket: WebSocket, services: Services, caller: Caller, sockets: Arc<Sockets>) {
+    // One task per socket: it reads, handles what the dispatcher leaves it and writes what is
+    // queued when the socket cannot take it at once (a separate writer task and channel cost
+    // every idle socket a task and the channel's blocks, which stay allocated once a burst has
+    // grown them).
     let (sink, mut stream) = socket.split();
     let mut counted = Counted::new(services.metrics());
-    let mut notices = services.hub().listen();
+    let registered = sockets.register(&caller.user_id, Outbox::new(sink));
+    let socket = registered.socket.clone();
     let mut draining = services.lifecycle().draining_signal();
     let mut conn = Connection {
         services,
         caller,
-        out: Outbox::new(sink),
+        sockets,
+        registered,
         subscriptions: HashMap::new(),
         socket_id: format!("{:016x}", rand::random::<u64>()),
     };
-    // The bell's count from the start; later changes come as `Notified` notices.
+    // The bell's count from the start; later changes come through the mailbox.
     let _ = Box::pin(conn.send_unread()).await;
     let mut heartbeat = tokio::time::interval(PING_EVERY);
     heartbeat.tick().await;
@@ -219,8 +590,8 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
         // the database round trips behind them made every idle socket's task several KiB.
         let wake = tokio::select! {
             incoming = stream.next() => Wake::Client(incoming),
-            written = std::future::poll_fn(|cx| conn.out.poll_write(cx)), if conn.out.busy() => Wake::Written(written),
-            notice = notices.recv() => Wake::Notice(notice),
+            written = std::future::poll_fn(|cx| lock(&socket.state).out.poll_write(cx)), if socket.busy() => Wake::Written(written),
+            _ = socket.kick.notified() => Wake::Kicked,
             _ = async { drop(draining.wait_for(|d| *d).await) } => Wake::Draining,
             _ = heartbeat.tick() => Wake::Beat,
         };
@@ -237,48 +608,10 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
                     Ok(())
                 }
             },
-            Wake::Notice(notice) => match notice {
-                Ok(Notice::Workspace {
-                    workspace_id,
-                    version,
-                    at_ms,
-                    event,
-                }) => match conn.subscriptions.get(&*workspace_id) {
-                    Some((sent, _, _)) if *sent < version => {
-                        let pulled =
-                            Box::pin(conn.pull(&workspace_id, Some(version), event.as_deref()))
-                                .await;
-                        if let Some(at_ms) = at_ms {
-                            let lag_ms = chrono::Utc::now().timestamp_millis() - at_ms;
-                            conn.services
-                                .metrics()
-                                .ws_fanout_lag
-                                .observe(lag_ms.max(0) as f64 / 1000.0);
-                        }
-                        pulled
-                    }
-                    _ => Ok(()),
-                },
-                Ok(Notice::Sessions { user_id }) if user_id == conn.caller.user_id => {
-                    Box::pin(conn.check_session()).await
-                }
-                Ok(Notice::Notified { user_id }) if user_id == conn.caller.user_id => {
-                    Box::pin(conn.send_unread()).await
-                }
-                Ok(Notice::Sessions { .. } | Notice::Notified { .. } | Notice::Presence { .. }) => {
-                    Ok(())
-                }
-                Ok(Notice::Viewers {
-                    workspace_id,
-                    user_ids,
-                }) => conn.viewers(&workspace_id, user_ids),
-                // Missed notices: the log has everything, so re-pull every followed workspace.
-                Err(broadcast::error::RecvError::Lagged(_)) => Box::pin(conn.pull_all()).await,
-                Err(broadcast::error::RecvError::Closed) => Err(End::Gone),
-            },
+            Wake::Kicked => Box::pin(conn.on_kick()).await,
             // Shutting down: tell the client to reconnect (to another instance) and resume.
             Wake::Draining => {
-                conn.out.close(
+                conn.close(
                     CLOSE_RESTART,
                     "server restarting: reconnect with since_version",
                 );
@@ -311,7 +644,7 @@ async fn serve(socket: WebSocket, services: Services, caller: Caller) {
     }
     Box::pin(conn.leave_all()).await;
     // The goodbye (a close frame) and anything before it, unless the client takes nothing.
-    let _ = conn.out.drain().await;
+    let _ = conn.drain().await;
 }
 
 /// A socket's outgoing messages: a bounded queue in front of the websocket's sink, written
@@ -396,6 +729,7 @@ impl<S: futures::Sink<Message> + Unpin> Outbox<S> {
     }
 
     /// Writes everything queued now, giving a client that takes nothing `WRITE_STALL`.
+    #[cfg(test)]
     async fn drain(&mut self) -> Result<(), End> {
         if !self.busy() {
             return Ok(());
@@ -412,7 +746,7 @@ impl<S: futures::Sink<Message> + Unpin> Outbox<S> {
 impl Connection {
     /// Queues a message; a full queue means the client is too slow: close with a hint.
     fn send(&mut self, message: Message) -> Result<(), End> {
-        let queued = self.out.push(message);
+        let queued = lock(&self.registered.socket.state).out.push(message);
         if matches!(queued, Err(End::TooSlow)) {
             self.services.metrics().ws_events_dropped.inc();
         }
@@ -421,6 +755,66 @@ impl Connection {
 
     fn send_json(&mut self, value: &serde_json::Value) -> Result<(), End> {
         self.send(Message::Text(value.to_string().into()))
+    }
+
+    /// Queues the close frame; the connection ends after it.
+    fn close(&self, code: u16, reason: &'static str) {
+        lock(&self.registered.socket.state).out.close(code, reason);
+    }
+
+    fn queued(&self) -> usize {
+        lock(&self.registered.socket.state).out.queue.len()
+    }
+
+    /// Writes everything queued now, giving a client that takes nothing `WRITE_STALL`.
+    async fn drain(&self) -> Result<(), End> {
+        let socket = &self.registered.socket;
+        if !socket.busy() {
+            return Ok(());
+        }
+        match tokio::time::timeout(
+            WRITE_STALL,
+            std::future::poll_fn(|cx| lock(&socket.state).out.poll_write(cx)),
+        )
+        .await
+        {
+            Ok(written) => written,
+            Err(_) => Err(End::TooSlow),
+        }
+    }
+
+    /// What the dispatcher left: a failure to end with, session and bell checks, viewers, and
+    /// the workspaces this socket is behind on.
+    async fn on_kick(&mut self) -> Result<(), End> {
+        let (mail, behind) = {
+            let mut state = lock(&self.registered.socket.state);
+            if let Some(end) = state.failed.take() {
+                return Err(end);
+            }
+            let behind: Vec<(Arc<str>, i64)> = state
+                .sent
+                .iter()
+                .filter(|(_, sent)| !sent.pulling && sent.announced > sent.version)
+                .map(|(workspace_id, sent)| (workspace_id.clone(), sent.announced))
+                .collect();
+            (std::mem::take(&mut state.mail), behind)
+        };
+        if mail.check_session {
+            self.check_session().await?;
+        }
+        if mail.unread {
+            self.send_unread().await?;
+        }
+        for (workspace_id, user_ids) in mail.viewers {
+            self.viewers(&workspace_id, user_ids)?;
+        }
+        if mail.pull_all {
+            return self.pull_all().await;
+        }
+        for (workspace_id, announced) in behind {
+            self.pull(&workspace_id, Some(announced)).await?;
+        }
+        Ok(())
     }
 
     /// `{"type":"notifications","unread":N}`: the caller's unread count, for the bell. A failed
@@ -467,19 +861,27 @@ impl Connection {
                 };
                 let follow = self.services.hub().follow(&workspace_id, current);
                 let fresh = !self.subscriptions.contains_key(&workspace_id);
-                self.subscriptions.insert(
-                    workspace_id.clone(),
-                    (
-                        since_version.unwrap_or(current),
-                        follow,
-                        Arc::from(Vec::new()),
-                    ),
-                );
-                self.send_json(&json!({
-                    "type": "subscribed",
-                    "workspace_id": workspace_id,
-                    "version": current,
-                }))?;
+                self.subscriptions
+                    .insert(workspace_id.clone(), (follow, Arc::from(Vec::new())));
+                {
+                    // The version to send from and the reply in one step: whatever the
+                    // dispatcher sends for this workspace comes after `subscribed`.
+                    let mut state = lock(&self.registered.socket.state);
+                    state.sent.insert(
+                        Arc::from(workspace_id.as_str()),
+                        Sent {
+                            version: since_version.unwrap_or(current),
+                            ..Sent::default()
+                        },
+                    );
+                    let reply = json!({
+                        "type": "subscribed",
+                        "workspace_id": workspace_id,
+                        "version": current,
+                    });
+                    state.out.push(Message::Text(reply.to_string().into()))?;
+                }
+                self.sockets.follow(&self.registered, &workspace_id);
                 if fresh {
                     self.services
                         .presence_join(&workspace_id, &self.caller.user_id, &self.socket_id)
@@ -487,10 +889,10 @@ impl Connection {
                 }
                 let viewers = self.services.presence_of(&workspace_id).await;
                 self.viewers(&workspace_id, viewers.into())?;
-                self.pull(&workspace_id, Some(current), None).await
+                self.pull(&workspace_id, Some(current)).await
             }
             ClientMessage::Unsubscribe { workspace_id } => {
-                if self.subscriptions.remove(&workspace_id).is_some() {
+                if self.forget(&workspace_id) {
                     self.services
                         .presence_leave(&workspace_id, &self.caller.user_id, &self.socket_id)
                         .await;
@@ -500,8 +902,17 @@ impl Connection {
         }
     }
 
+    /// Stops following a workspace; whether it was followed.
+    fn forget(&mut self, workspace_id: &str) -> bool {
+        self.sockets.unfollow(&self.registered, workspace_id);
+        lock(&self.registered.socket.state)
+            .sent
+            .remove(workspace_id);
+        self.subscriptions.remove(workspace_id).is_some()
+    }
+
     async fn refuse(&mut self, workspace_id: &str, error: &service::Error) -> Result<(), End> {
-        if self.subscriptions.remove(workspace_id).is_some() {
+        if self.forget(workspace_id) {
             self.services
                 .presence_leave(workspace_id, &self.caller.user_id, &self.socket_id)
                 .await;
@@ -520,7 +931,7 @@ impl Connection {
 
     /// Sends who is looking at a workspace, when it changed since the last time.
     fn viewers(&mut self, workspace_id: &str, user_ids: Arc<[String]>) -> Result<(), End> {
-        let Some((_, _, sent)) = self.subscriptions.get_mut(workspace_id) else {
+        let Some((_, sent)) = self.subscriptions.get_mut(workspace_id) else {
             return Ok(());
         };
         if **sent == *user_ids {
@@ -545,8 +956,9 @@ impl Connection {
     }
 
     async fn leave_all(&mut self) {
-        let followed: Vec<String> = self.subscriptions.drain().map(|(k, _)| k).collect();
+        let followed: Vec<String> = self.subscriptions.keys().cloned().collect();
         for workspace_id in followed {
+            self.forget(&workspace_id);
             self.services
                 .presence_leave(&workspace_id, &self.caller.user_id, &self.socket_id)
                 .await;
@@ -558,8 +970,7 @@ impl Connection {
         match self.services.session_live(&self.caller).await {
             Ok(true) => Ok(()),
             Ok(false) => {
-                self.out
-                    .close(CLOSE_SIGNED_OUT, "session ended: sign in again");
+                self.close(CLOSE_SIGNED_OUT, "session ended: sign in again");
                 Err(End::Gone)
             }
             // The database is unreachable: keep the socket; the next check decides.
@@ -570,23 +981,22 @@ impl Connection {
         }
     }
 
-    /// Sends the events after the version this client has, given that a notice announced
-    /// `at_least` (`None`: read the log afresh) and carried `event` (sent as is when the client
-    /// is exactly one version behind; otherwise the events come from the log).
-    async fn pull(
-        &mut self,
-        workspace_id: &str,
-        mut at_least: Option<i64>,
-        mut event: Option<&NoticeEvent>,
-    ) -> Result<(), End> {
+    /// Sends the events after the version this client has from the log, given that a notice
+    /// announced `at_least` (`None`: read the log afresh). While it reads, the dispatcher only
+    /// notes newer announcements for this workspace, and this reads again until it has them.
+    async fn pull(&mut self, workspace_id: &str, mut at_least: Option<i64>) -> Result<(), End> {
         loop {
-            let Some((since, _, _)) = self.subscriptions.get(workspace_id) else {
-                return Ok(());
+            let since = {
+                let mut state = lock(&self.registered.socket.state);
+                let Some(sent) = state.sent.get_mut(workspace_id) else {
+                    return Ok(());
+                };
+                sent.pulling = true;
+                sent.version
             };
-            let since = *since;
             let feed = match self
                 .services
-                .feed_since(&self.caller, workspace_id, since, at_least, event)
+                .feed_since(&self.caller, workspace_id, since, at_least, None)
                 .await
             {
                 Ok(feed) => feed,
@@ -602,32 +1012,42 @@ impl Connection {
             }
             for event in &feed.events {
                 // A long replay goes out as it is queued, not all at once into the queue.
-                if self.out.queue.len() >= OUT_QUEUE / 2 {
-                    self.out.drain().await?;
+                if self.queued() >= OUT_QUEUE / 2 {
+                    self.drain().await?;
                 }
                 let text = Utf8Bytes::try_from(event.clone()).map_err(|_| End::Gone)?;
                 self.send(Message::Text(text))?;
                 self.services.metrics().ws_events_sent.inc();
             }
-            self.advance(workspace_id, feed.version);
-            if !feed.more {
+            let announced = self.advance(workspace_id, feed.version);
+            at_least = if feed.more {
+                None
+            } else if announced > feed.version {
+                Some(announced)
+            } else {
                 return Ok(());
-            }
-            at_least = None;
-            event = None;
+            };
         }
     }
 
-    fn advance(&mut self, workspace_id: &str, version: i64) {
-        if let Some((sent, _, _)) = self.subscriptions.get_mut(workspace_id) {
-            *sent = version;
+    /// Records that the events up to `version` were queued; returns the newest version
+    /// announced meanwhile.
+    fn advance(&mut self, workspace_id: &str, version: i64) -> i64 {
+        let mut state = lock(&self.registered.socket.state);
+        match state.sent.get_mut(workspace_id) {
+            Some(sent) => {
+                sent.version = version;
+                sent.pulling = false;
+                sent.announced
+            }
+            None => version,
         }
     }
 
     async fn pull_all(&mut self) -> Result<(), End> {
         let followed: Vec<String> = self.subscriptions.keys().cloned().collect();
         for workspace_id in followed {
-            self.pull(&workspace_id, None, None).await?;
+            self.pull(&workspace_id, None).await?;
         }
         Ok(())
     }
