@@ -851,6 +851,17 @@ impl Connection {
                 workspace_id,
                 since_version,
             } => {
+                // Followed first, marked as reading the log: a notice that comes while the
+                // version is read is noted (`announced`), and the pull below reads up to it.
+                lock(&self.registered.socket.state).sent.insert(
+                    Arc::from(workspace_id.as_str()),
+                    Sent {
+                        version: i64::MIN,
+                        announced: 0,
+                        pulling: true,
+                    },
+                );
+                self.sockets.follow(&self.registered, &workspace_id);
                 let current = match self
                     .services
                     .workspace_version(&self.caller, &workspace_id)
@@ -867,13 +878,9 @@ impl Connection {
                     // The version to send from and the reply in one step: whatever the
                     // dispatcher sends for this workspace comes after `subscribed`.
                     let mut state = lock(&self.registered.socket.state);
-                    state.sent.insert(
-                        Arc::from(workspace_id.as_str()),
-                        Sent {
-                            version: since_version.unwrap_or(current),
-                            ..Sent::default()
-                        },
-                    );
+                    if let Some(sent) = state.sent.get_mut(&workspace_id) {
+                        sent.version = since_version.unwrap_or(current);
+                    }
                     let reply = json!({
                         "type": "subscribed",
                         "workspace_id": workspace_id,
@@ -881,7 +888,6 @@ impl Connection {
                     });
                     state.out.push(Message::Text(reply.to_string().into()))?;
                 }
-                self.sockets.follow(&self.registered, &workspace_id);
                 if fresh {
                     self.services
                         .presence_join(&workspace_id, &self.caller.user_id, &self.socket_id)
