@@ -467,35 +467,20 @@ pub(crate) type MemberCache =
 
 impl Services {
     /// What a socket sends next for a workspace it follows: the events after `since`, given
-    /// that some notice announced `at_least` (`None`: no notice, read afresh). Loaded once per process for every socket at the
-    /// same point (one query for a thousand sockets); membership is checked for each caller
-    /// against the member set as of the loaded version, so a removed member gets `not_found`.
+    /// that some notice announced `at_least` (`None`: no notice, read afresh). Loaded once per
+    /// process for every socket at the same point (one query for a thousand sockets);
+    /// membership is checked for each caller against the member set as of the loaded version,
+    /// so a removed member gets `not_found`. (A commit's own event, one version on, goes out
+    /// from the websockets' dispatcher with [`Services::members_at`], without this.)
     pub async fn feed_since(
         &self,
         caller: &Caller,
         workspace_id: &str,
         since: i64,
         at_least: Option<i64>,
-        event: Option<&NoticeEvent>,
     ) -> Result<std::sync::Arc<Feed>> {
-        let feed = match (at_least, event) {
-            // One version behind the notice that carries its event: that event is the feed.
-            (Some(at_least), Some(event)) if since + 1 == at_least => {
-                let key = (workspace_id.to_owned(), since, at_least);
-                self.feed_cache()
-                    .get_or_insert_async(&key, async {
-                        let members = self.members_at(workspace_id, event.members_version).await?;
-                        Ok::<_, Error>(std::sync::Arc::new(Feed {
-                            version: at_least,
-                            events: vec![bytes::Bytes::from(event.json.clone())],
-                            more: false,
-                            resync: false,
-                            members,
-                        }))
-                    })
-                    .await?
-            }
-            (Some(at_least), _) => {
+        let feed = match at_least {
+            Some(at_least) => {
                 let key = (workspace_id.to_owned(), since, at_least);
                 self.feed_cache()
                     .get_or_insert_async(&key, async {
@@ -506,7 +491,7 @@ impl Services {
                     .await?
             }
             // No notice to go by (a listener that fell behind): read afresh.
-            (None, _) => std::sync::Arc::new(self.load_feed(workspace_id, since).await?),
+            None => std::sync::Arc::new(self.load_feed(workspace_id, since).await?),
         };
         if !feed.members.contains(&caller.user_id) {
             return Err(Error::not_found("Workspace"));

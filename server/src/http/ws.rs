@@ -464,8 +464,8 @@ async fn deliver(
             }
             _ => {
                 sent.announced = sent.announced.max(version);
-                let wake = !sent.pulling;
-                if wake {
+                // A task reading the log reads again up to `announced` before it stops.
+                if !sent.pulling {
                     socket.kick.notify_one();
                 }
                 continue;
@@ -1002,7 +1002,7 @@ impl Connection {
             };
             let feed = match self
                 .services
-                .feed_since(&self.caller, workspace_id, since, at_least, None)
+                .feed_since(&self.caller, workspace_id, since, at_least)
                 .await
             {
                 Ok(feed) => feed,
