@@ -42,10 +42,25 @@ use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The app's routes, worked out once per process.
+///
+/// `generate_route_list` renders the app once with resource loading suppressed through a
+/// process-global flag (leptos_server's `SuppressResourceLoad`). A resource first polled on any
+/// other thread while that flag is up parks forever (leptos-rs/leptos#4773), and its page with
+/// it. One process serves one router in production, built before it accepts a request; but a
+/// process holding several apps (the API tests run dozens in parallel) built routers while
+/// others served pages, and now and then a `GET /` sat until the client's timeout. Generating
+/// the list once, before any app in the process exists, closes that window for good.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// Builds the whole router.
 pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let context = {
         let services = state.services.clone();
         let cookies = session::CookiePolicy::from_ref(&state);

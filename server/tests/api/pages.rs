@@ -117,3 +117,43 @@ async fn json_code(res: reqwest::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Apps starting in this process while another serves pages: no page waits on them. To list
+/// its routes leptos renders the app with resource loading suppressed by a process-wide flag,
+/// and a resource first polled meanwhile, on any thread, never finished: its page hung until
+/// the client gave up (see `server::http::route_list`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_never_wait_on_apps_starting_in_the_same_process() {
+    let app = spawn_app().await;
+    let starting = std::thread::spawn(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for _ in 0..12 {
+                let _ = spawn_app().await;
+            }
+        });
+    });
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut pages = 0;
+    while !starting.is_finished() {
+        let loads = (0..4).map(|_| async {
+            let res = client.get(app.url("/")).send().await?;
+            assert_eq!(res.status(), 200);
+            res.text().await
+        });
+        for page in futures::future::join_all(loads).await {
+            let page = page.expect("the whole page, while other apps start");
+            assert!(page.contains("</html>"), "{page}");
+            pages += 1;
+        }
+    }
+    starting.join().unwrap();
+    assert!(pages > 0, "pages were loaded while the other apps started");
+    println!("{pages} pages rendered while 12 apps started");
+}
