@@ -62,7 +62,8 @@ pub async fn spawn_app_with(extra: &[(&str, String)]) -> TestApp {
     TestApp {
         addr,
         // A request that gets no answer fails its test by name instead of stalling the run
-        // (CI once sat 10 minutes on one parked request; the cause is still unknown).
+        // (CI once sat 10 minutes on one parked page: leptos-rs/leptos#4773, closed by
+        // `server::http::route_list`).
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(60))
