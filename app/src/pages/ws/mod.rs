@@ -98,7 +98,13 @@ pub fn WorkspaceShell() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let changed = RwSignal::new(0u32);
-    let ws = Resource::new_blocking(move || (id.get(), changed.get()), |(id, _)| workspace(id));
+    // The page's `<Title>` holds the reference-counted handle: on the server, leptos_meta reads
+    // every title's text once the body is done, outside the request's reactive arena (another
+    // request's may be current on that thread then), so an arena-stored `Resource` read there
+    // could look disposed and fail the page with a 500 (about one list load in 1,000 under load).
+    let ws_title =
+        ArcResource::new_blocking(move || (id.get(), changed.get()), |(id, _)| workspace(id));
+    let ws = Resource::from(ws_title.clone());
     let live = Live::new(id.get_untracked());
     let ctx = WsCtx {
         id,
@@ -121,7 +127,7 @@ pub fn WorkspaceShell() -> impl IntoView {
     view! {
         // Outside the transitions: their children re-run on the server while resources load,
         // and anything in them that takes a hydration id would take a different one each time.
-        <Title text=move || ws.get().and_then(Result::ok).map(|w| w.name).unwrap_or_default()/>
+        <Title text=move || ws_title.get().and_then(Result::ok).map(|w| w.name).unwrap_or_default()/>
         <Transition fallback=|| ()>
             {move || auth.user.get().map(|u| matches!(u, Ok(None)).then(|| view! { <Redirect path="/signin"/> }))}
         </Transition>
