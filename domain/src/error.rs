@@ -248,6 +248,13 @@ mod server_fn_support {
                 ServerFnErrorErr::Args(why) | ServerFnErrorErr::MissingArg(why) => {
                     ApiError::new(ErrorCode::MalformedRequest, why)
                 }
+                // On the server this is a request body that does not decode (JSON-encoded
+                // arguments); in the browser, an answer that does not, which stays internal.
+                #[cfg(not(target_arch = "wasm32"))]
+                ServerFnErrorErr::Deserialization(why) => ApiError::new(
+                    ErrorCode::MalformedRequest,
+                    format!("The request body could not be read: {why}"),
+                ),
                 ServerFnErrorErr::Request(_) => ApiError::new(
                     ErrorCode::Unavailable,
                     "Could not reach the server. Check your connection.",

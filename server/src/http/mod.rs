@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
                 AppState,
                 _,
             >(context, app::shell))
+            .layer(middleware::from_fn(server_fn_errors))
             .layer(middleware::from_fn_with_state(
                 state.clone(),
                 security::csrf,
@@ -234,7 +235,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Leptos server functions, with the service layer in their context. An unknown function is a
-/// JSON 404 like any other unknown API path (Leptos would answer a 400 in plain text).
+/// JSON 404 like any other unknown API path (Leptos would answer a 400 in plain text). The known
+/// ones are routed by `leptos_routes_with_context` itself (it registers every server function's
+/// path), so what applies to all of them is a layer: [`server_fn_errors`].
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
     let path = request.uri().path();
     if leptos::server_fn::axum::get_server_fn_service(path, request.method().clone()).is_none() {
@@ -249,6 +252,31 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
     handle_server_fns_with_context(context, request)
         .await
         .into_response()
+}
+
+/// Middleware: a server function's error leaves with its code's status.
+///
+/// Leptos answers every error it raises before a function's body runs (arguments that do not
+/// decode, a missing field) with status 500, though the body is our `ApiError` saying
+/// `malformed_request`. The status is set here from the error's code, so bad input is a 400
+/// like anywhere else in the API, and 500 stays for failures on our side.
+async fn server_fn_errors(request: Request<Body>, next: middleware::Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/fn/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Errors are a line of JSON; a body over this is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return error::HttpError(domain::ApiError::internal(), None).into_response();
+    };
+    if let Ok(api_error) = serde_json::from_slice::<domain::ApiError>(&bytes) {
+        if let Ok(status) = axum::http::StatusCode::from_u16(api_error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// This response's CSP nonce, minted by [`page_csp`] before the app renders.

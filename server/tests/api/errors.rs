@@ -93,3 +93,62 @@ async fn the_openapi_document_lists_what_the_router_serves() {
         }
     }
 }
+
+/// Every server function, signed in and given arguments that do not decode (none, garbage, a
+/// list where a string goes, broken JSON), answers a JSON client error, never a 500: Leptos
+/// raises those before the function runs and answered them 500 until the adapter set the
+/// status from the error's code.
+#[tokio::test]
+async fn server_functions_answer_bad_input_with_a_client_error() {
+    let app = spawn_app().await;
+    let (token, _) = app.owner_with_workspace("fn@example.com", "Fns").await;
+    let paths: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+    assert!(paths.len() > 20, "the app's server functions: {paths:?}");
+    let bodies = [
+        ("application/x-www-form-urlencoded", ""),
+        ("application/x-www-form-urlencoded", "garbage%%%&&=="),
+        (
+            "application/x-www-form-urlencoded",
+            "workspace_id[]=1&task_id[]=2&x=3",
+        ),
+        ("application/json", "{\"workspace_id\": [1], "),
+        ("application/json", "[]"),
+    ];
+    // A function that needs an argument, called without it.
+    let res = app
+        .client
+        .post(app.url("/api/fn/workspace"))
+        .bearer_auth(&token)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = error_of(res).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("malformed_request")),
+        "{body}"
+    );
+    // Then all of them (one may end the session: a 401 is a client error too).
+    for (path, method) in &paths {
+        for (content_type, body) in bodies {
+            let res = app
+                .client
+                .request(method.clone(), app.url(path))
+                .bearer_auth(&token)
+                .header("content-type", content_type)
+                .header("accept", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap();
+            assert!(
+                status < 500,
+                "{method} {path} with {content_type} {body:?}: {status} {text}"
+            );
+        }
+    }
+}
