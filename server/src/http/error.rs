@@ -34,20 +34,42 @@ impl From<ApiError> for HttpError {
     }
 }
 
+impl HttpError {
+    /// As a server function answers an error: the bare `ApiError` (its `JsonEncoding`, which the
+    /// app's client decodes), not the REST envelope.
+    pub fn into_server_fn_response(self) -> Response {
+        let status = self.status();
+        let retry_after = self.retry_after();
+        with_retry_after((status, axum::Json(self.0)).into_response(), retry_after)
+    }
+
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        self.1
+            .or((self.0.code == ErrorCode::Unavailable).then_some(5))
+    }
+}
+
+fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(seconds) = seconds {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry_after = self
-            .1
-            .or((self.0.code == ErrorCode::Unavailable).then_some(5));
-        let mut response = (status, axum::Json(ErrorBody::from(self.0))).into_response();
-        if let Some(seconds) = retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        response
+        let status = self.status();
+        let retry_after = self.retry_after();
+        with_retry_after(
+            (status, axum::Json(ErrorBody::from(self.0))).into_response(),
+            retry_after,
+        )
     }
 }
 

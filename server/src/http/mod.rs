@@ -124,55 +124,52 @@ pub fn router(state: AppState) -> Router {
         ));
     }
 
-    let mut router =
-        Router::new()
-            .nest("/api/v1", api)
-            .route(
-                "/api/fn/{*fn_name}",
-                get(server_fn_handler).post(server_fn_handler).layer(
-                    middleware::from_fn_with_state(state.clone(), security::api_rate_limit),
-                ),
-            )
-            .route("/api/{*rest}", any(error::api_not_found))
-            .route("/api", any(error::api_not_found))
-            .route("/api/", any(error::api_not_found))
-            // With TM_METRICS_LISTEN, /metrics lives on its own listener only.
-            .merge(if state.settings.metrics_listen.is_none() {
-                Router::new().route("/metrics", get(health::metrics))
-            } else {
-                Router::new()
-            })
-            .nest_service("/pkg", bundles(&leptos_options))
-            // A visitor's pick of the UI's language (the start pages' links).
-            .route("/lang/{tag}", get(lang::choose))
-            .merge(pwa::router(
-                std::path::Path::new(leptos_options.site_root.as_ref()),
-                leptos_options.site_pkg_dir.as_ref(),
-            ))
-            .leptos_routes_with_context(&state, routes, context.clone(), {
-                let options = leptos_options.clone();
-                move || app::shell(options.clone())
-            })
-            .fallback(leptos_axum::file_and_error_handler_with_context::<
-                AppState,
-                _,
-            >(context, app::shell))
-            .layer(middleware::from_fn(server_fn_errors))
-            .layer(middleware::from_fn_with_state(
-                state.clone(),
-                security::csrf,
-            ))
-            .layer(middleware::from_fn(page_csp))
-            .layer(middleware::from_fn_with_state(
-                state.clone(),
-                session::client_info,
-            ))
-            .layer(middleware::from_fn(session::renew_expired_session))
-            .layer(middleware::from_fn_with_state(
-                state.clone(),
-                lifecycle::track,
-            ))
-            .with_state(state);
+    let mut router = Router::new()
+        .nest("/api/v1", api)
+        .route(
+            "/api/fn/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .route("/api/{*rest}", any(error::api_not_found))
+        .route("/api", any(error::api_not_found))
+        .route("/api/", any(error::api_not_found))
+        // With TM_METRICS_LISTEN, /metrics lives on its own listener only.
+        .merge(if state.settings.metrics_listen.is_none() {
+            Router::new().route("/metrics", get(health::metrics))
+        } else {
+            Router::new()
+        })
+        .nest_service("/pkg", bundles(&leptos_options))
+        // A visitor's pick of the UI's language (the start pages' links).
+        .route("/lang/{tag}", get(lang::choose))
+        .merge(pwa::router(
+            std::path::Path::new(leptos_options.site_root.as_ref()),
+            leptos_options.site_pkg_dir.as_ref(),
+        ))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+        .layer(middleware::from_fn_with_state(state.clone(), server_fns))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf,
+        ))
+        .layer(middleware::from_fn(page_csp))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::client_info,
+        ))
+        .layer(middleware::from_fn(session::renew_expired_session))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            lifecycle::track,
+        ))
+        .with_state(state);
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
@@ -237,7 +234,7 @@ pub fn router(state: AppState) -> Router {
 /// Leptos server functions, with the service layer in their context. An unknown function is a
 /// JSON 404 like any other unknown API path (Leptos would answer a 400 in plain text). The known
 /// ones are routed by `leptos_routes_with_context` itself (it registers every server function's
-/// path), so what applies to all of them is a layer: [`server_fn_errors`].
+/// path), so what applies to all of them is a layer: [`server_fns`].
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
     let path = request.uri().path();
     if leptos::server_fn::axum::get_server_fn_service(path, request.method().clone()).is_none() {
@@ -254,16 +251,32 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>
         .into_response()
 }
 
-/// Middleware: a server function's error leaves with its code's status.
+/// Middleware for every `/api/fn/…` request, known function or not: the API's per-client
+/// rate limit, then the error's status.
+///
+/// The limit is applied here because `leptos_routes_with_context` routes each known function
+/// itself, past any layer on our own `/api/fn/{*fn_name}` route; a layer there alone limited
+/// only the unknown ones.
 ///
 /// Leptos answers every error it raises before a function's body runs (arguments that do not
 /// decode, a missing field) with status 500, though the body is our `ApiError` saying
 /// `malformed_request`. The status is set here from the error's code, so bad input is a 400
 /// like anywhere else in the API, and 500 stays for failures on our side.
-async fn server_fn_errors(request: Request<Body>, next: middleware::Next) -> Response {
-    let is_server_fn = request.uri().path().starts_with("/api/fn/");
+async fn server_fns(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: middleware::Next,
+) -> Response {
+    if !request.uri().path().starts_with("/api/fn/") {
+        return next.run(request).await;
+    }
+    if let Some(client) = security::api_client(&request) {
+        if let Some(refusal) = security::api_limit(&state, client).await {
+            return refusal.into_server_fn_response();
+        }
+    }
     let response = next.run(request).await;
-    if !is_server_fn || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -61,25 +61,43 @@ pub async fn api_rate_limit(
     request: Request,
     next: Next,
 ) -> Response {
+    if let Some(client) = api_client(&request) {
+        if let Some(refusal) = api_limit(&state, client).await {
+            return refusal.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Who an API request counts against: its client's address, or `None` for requests that are
+/// never limited.
+pub fn api_client(request: &Request) -> Option<String> {
     // Probes come from the balancer's one address, often: never limit them.
     if request.uri().path().contains("/health") {
-        return next.run(request).await;
+        return None;
     }
-    let subject = request
-        .extensions()
-        .get::<ClientInfo>()
-        .and_then(|c| c.ip.clone())
-        .unwrap_or_else(|| "unknown".to_owned());
+    Some(
+        request
+            .extensions()
+            .get::<ClientInfo>()
+            .and_then(|c| c.ip.clone())
+            .unwrap_or_else(|| "unknown".to_owned()),
+    )
+}
+
+/// Counts one call against `client`'s API allowance: the 429 to answer when it is spent,
+/// `None` to go on. One bucket per client for every API entry point, so server functions and
+/// REST draw on the same allowance.
+pub async fn api_limit(state: &AppState, client: String) -> Option<HttpError> {
     match state
         .services
         .rate_limiter()
-        .check(&limits::API_PER_CLIENT, &subject)
+        .check(&limits::API_PER_CLIENT, &client)
         .await
     {
-        Decision::Allowed => next.run(request).await,
-        Decision::Limited { retry_after } => HttpError::from(service::Error::RateLimited {
+        Decision::Allowed => None,
+        Decision::Limited { retry_after } => Some(HttpError::from(service::Error::RateLimited {
             retry_after_secs: retry_after.as_secs().max(1),
-        })
-        .into_response(),
+        })),
     }
 }

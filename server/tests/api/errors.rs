@@ -152,3 +152,56 @@ async fn server_functions_answer_bad_input_with_a_client_error() {
         }
     }
 }
+
+/// Server functions draw on the same per-client allowance as REST (600 a minute): a client
+/// that spends it on one is refused on both, with a JSON 429 and `Retry-After`. Known server
+/// functions are routed by Leptos itself, past the layers of our own `/api/fn/` route, and
+/// were not limited at all until the limit moved to a layer over the whole router.
+#[tokio::test]
+async fn server_functions_and_rest_share_the_per_client_rate_limit() {
+    let app = spawn_app().await;
+    let call = || {
+        app.client
+            .post(app.url("/api/fn/workspace"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .send()
+    };
+    let mut refused = None;
+    for i in 0..1_500 {
+        let res = call().await.unwrap();
+        if res.status() == 429 {
+            refused = Some((i, res));
+            break;
+        }
+        assert_eq!(res.status(), 400, "call {i}");
+    }
+    let (calls, res) = refused.expect("a server function is refused once the allowance is spent");
+    // The burst is 600; it refills at 10 a second while the loop runs (under 40 s here).
+    assert!((600..1_000).contains(&calls), "refused after {calls} calls");
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let (status, body) = error_of(res).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (429, Some("rate_limited")),
+        "{body}"
+    );
+
+    // The same client's REST calls and unknown functions are refused too: one bucket.
+    for path in ["/api/v1/workspaces", "/api/fn/no_such_function"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 429, "{path}");
+    }
+    // Health probes are never limited.
+    assert_eq!(app.get("/api/v1/health").await.status(), 200);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(r#"taskmanager_ratelimit_rejections_total{scope="api"} 3"#),
+        "{metrics}"
+    );
+}
