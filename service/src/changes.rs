@@ -193,45 +193,64 @@ impl Services {
                     .bind(("act_uid", caller.user_id.clone()))
                     .bind(("act_data", a.data.to_string()));
             }
-            let mut results = query.await?;
-            let mut errors: Vec<_> = results.take_errors().into_iter().collect();
-            if errors.is_empty() {
+            // The commit and its notice run detached from the caller: a client that goes
+            // away mid-change neither abandons the transaction nor leaves a committed change
+            // unannounced until the heal sweep.
+            let query = query.into_owned();
+            let services = self.clone();
+            let workspace = workspace_id.to_owned();
+            let (kind, subject, actor) = (
+                event_kind.to_owned(),
+                event_subject.to_owned(),
+                caller.user_id.clone(),
+            );
+            let outcome = crate::store::detached(async move {
+                let mut results = query.run_here().await?;
+                let errors: Vec<_> = results.take_errors().into_iter().collect();
+                if !errors.is_empty() {
+                    return Ok(Err(errors));
+                }
                 // BEGIN, the version (LET), the caller's statements, the activity, the event
                 // (returning the versions), the pruning, the webhook jobs, the task, COMMIT:
                 // one statement per step, as each costs the server a fraction of a millisecond.
                 let statements = results.num_statements();
                 let versions: Option<Versions> = results.take(statements.saturating_sub(5))?;
                 let versions = versions.ok_or_else(|| {
-                    Error::Internal(format!("workspace {workspace_id} vanished during a change"))
+                    Error::Internal(format!("workspace {workspace} vanished during a change"))
                 })?;
                 let version = versions.version;
                 let tasks: Vec<crate::tasks::TaskRow> = results
                     .take(statements.saturating_sub(2))
                     .unwrap_or_default();
-                let tasks = task_map(workspace_id, tasks);
-                let subject = tasks.get(event_subject).cloned();
+                let tasks = task_map(&workspace, tasks);
+                let subject_task = tasks.get(&subject).cloned();
                 // Only an optimisation: without it, sockets read the event from the log.
                 let event = versions.members_version.and_then(|members_version| {
                     let row = EventRow {
                         version,
-                        kind: event_kind.to_owned(),
-                        subject: event_subject.to_owned(),
-                        actor_id: caller.user_id.clone(),
+                        kind,
+                        subject,
+                        actor_id: actor,
                     };
                     Some(NoticeEvent {
-                        json: events_of(workspace_id, vec![row], &tasks)
+                        json: events_of(&workspace, vec![row], &tasks)
                             .first()
                             .and_then(|e| serde_json::to_string(e).ok())?,
                         members_version,
                     })
                 });
-                self.hub().notify(workspace_id, version, event).await;
-                return Ok(Committed {
+                services.hub().notify(&workspace, version, event).await;
+                Ok(Ok(Committed {
                     version,
-                    subject,
+                    subject: subject_task,
                     results,
-                });
-            }
+                }))
+            })
+            .await?;
+            let mut errors = match outcome {
+                Ok(committed) => return Ok(committed),
+                Err(errors) => errors,
+            };
             errors.sort_by_key(|(index, _)| *index);
             if let Some((_, thrown)) = errors.iter().find(|(_, e)| e.is_thrown()) {
                 let message = thrown.message();
@@ -600,5 +619,106 @@ impl Services {
     /// The workspace's current version, for a member (`not_found` otherwise).
     pub async fn workspace_version(&self, caller: &Caller, workspace_id: &str) -> Result<i64> {
         Ok(self.membership_version(caller, workspace_id).await?.1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use domain::task::CreateTaskRequest;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    use crate::hub::Notice;
+
+    /// Counts the storage engine's complaint that a write transaction was dropped midway.
+    struct Abandoned(Arc<AtomicUsize>);
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Abandoned {
+        fn on_event(
+            &self,
+            event: &tracing::Event<'_>,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
+            struct Message(bool);
+            impl tracing::field::Visit for Message {
+                fn record_debug(
+                    &mut self,
+                    field: &tracing::field::Field,
+                    value: &dyn std::fmt::Debug,
+                ) {
+                    self.0 |= field.name() == "message"
+                        && format!("{value:?}").contains("dropped without being committed");
+                }
+            }
+            let mut message = Message(false);
+            event.record(&mut message);
+            if message.0 {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// A caller that goes away midway (a client that disconnects drops its request's future)
+    /// cancels a change only before it reaches the database: once sent, the transaction runs
+    /// to its end and the commit is announced. Before, the embedded engine rolled the change
+    /// back, logging an error for each, and a commit whose caller left during its notice went
+    /// unannounced until the heal sweep.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_change_whose_caller_goes_away_is_committed_and_announced_or_never_sent() {
+        let abandoned = Arc::new(AtomicUsize::new(0));
+        let _log = tracing::subscriber::set_default(
+            tracing_subscriber::registry().with(Abandoned(abandoned.clone())),
+        );
+        let s = crate::services::test_services(Default::default(), None).await;
+        let (caller, ws) = crate::services::test_owner(&s, "gone@example.com").await;
+        let start = s
+            .workspace_version(&caller, &ws.id)
+            .await
+            .expect("the version");
+        let mut notices = s.hub().listen();
+        let _follow = s.hub().follow(&ws.id, start);
+        // Give up on each call a little later than on the one before: early ones never reach
+        // the database, later ones are dropped while their transaction runs, the last finish.
+        let mut given_up = 0;
+        for i in 0..150u64 {
+            let request: CreateTaskRequest =
+                serde_json::from_value(serde_json::json!({ "title": format!("Task {i}") }))
+                    .expect("a request");
+            let call = s.create_task(&caller, &ws.id, &request);
+            if tokio::time::timeout(Duration::from_micros(i * 40), call)
+                .await
+                .is_err()
+            {
+                given_up += 1;
+            }
+        }
+        // What was sent finishes on its own.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let version = s
+            .workspace_version(&caller, &ws.id)
+            .await
+            .expect("the version");
+        let committed = version - start;
+        assert_eq!(
+            abandoned.load(Ordering::SeqCst),
+            0,
+            "transactions abandoned midway"
+        );
+        assert!(
+            given_up > 10 && committed > 150 - given_up,
+            "the sweep should give up on calls both before and after they reach the \
+             database: gave up on {given_up}, {committed} committed"
+        );
+        let mut announced = Vec::new();
+        while let Ok(notice) = notices.try_recv() {
+            if let Notice::Workspace { version, .. } = notice {
+                announced.push(version);
+            }
+        }
+        let expected: Vec<i64> = (start + 1..=version).collect();
+        assert_eq!(announced, expected, "every commit announced, in order");
     }
 }

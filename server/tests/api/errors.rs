@@ -179,11 +179,7 @@ async fn server_functions_and_rest_share_the_per_client_rate_limit() {
     let (calls, res) = refused.expect("a server function is refused once the allowance is spent");
     // The burst is 600; it refills at 10 a second while the loop runs (under 40 s here).
     assert!((600..1_000).contains(&calls), "refused after {calls} calls");
-    let retry: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry = crate::helpers::retry_after(&res);
     assert!((1..=60).contains(&retry), "Retry-After {retry}");
     let (status, body) = error_of(res).await;
     assert_eq!(

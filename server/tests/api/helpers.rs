@@ -190,6 +190,15 @@ pub fn free_port() -> u16 {
 }
 
 /// The body as JSON, failing the test with the raw text when it is not.
+/// A 429's `Retry-After`, in seconds.
+pub fn retry_after(res: &reqwest::Response) -> u64 {
+    res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 pub async fn json(res: reqwest::Response) -> serde_json::Value {
     let bytes = res.bytes().await.unwrap();
     serde_json::from_slice(&bytes)

@@ -95,11 +95,7 @@ async fn login_limits_are_shared_between_instances_and_outlive_redis() {
             429,
             "the 11th attempt is limited on either instance"
         );
-        let retry: u64 = res.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let retry = crate::helpers::retry_after(&res);
         assert!((1..=60).contains(&retry), "Retry-After {retry}");
         assert_eq!(
             crate::helpers::json(res).await["error"]["code"],

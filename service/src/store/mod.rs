@@ -6,12 +6,14 @@
 mod migrations;
 
 use std::future::IntoFuture;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use surrealdb::engine::any::Any;
-use surrealdb::method::{IntoVariables, Query};
+use surrealdb::method::IntoVariables;
 use surrealdb::opt::auth::Root;
+use surrealdb::types::Variables;
 use surrealdb::Surreal;
 
 use crate::error::{Error, Result};
@@ -41,10 +43,12 @@ impl DatabaseSettings {
     }
 }
 
-/// A connected, migrated database handle. Cheap to clone.
+/// A connected, migrated database handle. Cheap to clone: clones share one client and its
+/// session (cloning the SDK's `Surreal` itself opens a new session on the server, so it is
+/// held in an `Arc`).
 #[derive(Clone)]
 pub struct Database {
-    db: Surreal<Any>,
+    db: Arc<Surreal<Any>>,
     metrics: Metrics,
 }
 
@@ -90,7 +94,10 @@ impl Database {
         .check()?;
         db.use_ns(ns).use_db(dbn).await?;
         tracing::info!("database connected");
-        Ok(Self { db, metrics })
+        Ok(Self {
+            db: Arc::new(db),
+            metrics,
+        })
     }
 
     /// Applies the pending migrations; safe when several instances start at once.
@@ -122,7 +129,7 @@ impl Database {
 /// [`Database::client`]: `query` as on the SDK's client, measured.
 #[derive(Clone, Copy)]
 pub(crate) struct Db<'a> {
-    db: &'a Surreal<Any>,
+    db: &'a Arc<Surreal<Any>>,
     metrics: &'a Metrics,
 }
 
@@ -131,7 +138,9 @@ impl<'a> Db<'a> {
         let sql: String = sql.into();
         DbQuery {
             op: crate::metrics::db_op(&sql),
-            query: self.db.query(sql),
+            sql,
+            variables: Ok(Variables::new()),
+            db: self.db,
             metrics: self.metrics,
         }
     }
@@ -139,17 +148,77 @@ impl<'a> Db<'a> {
 
 /// A query being built; awaiting it makes the round trip and records it.
 pub(crate) struct DbQuery<'a> {
-    query: Query<'a, Any>,
+    sql: String,
+    variables: surrealdb::Result<Variables>,
     op: &'static str,
+    db: &'a Arc<Surreal<Any>>,
     metrics: &'a Metrics,
 }
 
 impl DbQuery<'_> {
     pub(crate) fn bind(self, vars: impl IntoVariables) -> Self {
-        Self {
-            query: self.query.bind(vars),
-            ..self
+        let variables = match (self.variables, vars.into_variables()) {
+            (Ok(mut all), Ok(more)) => {
+                all.extend(more);
+                Ok(all)
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        Self { variables, ..self }
+    }
+
+    /// The query with nothing borrowed, to run on a task of its own.
+    pub(crate) fn into_owned(self) -> OwnedDbQuery {
+        OwnedDbQuery {
+            sql: self.sql,
+            variables: self.variables,
+            op: self.op,
+            db: Arc::clone(self.db),
+            metrics: self.metrics.clone(),
         }
+    }
+}
+
+/// A [`DbQuery`] that borrows nothing ([`DbQuery::into_owned`]).
+pub(crate) struct OwnedDbQuery {
+    sql: String,
+    variables: surrealdb::Result<Variables>,
+    op: &'static str,
+    db: Arc<Surreal<Any>>,
+    metrics: Metrics,
+}
+
+impl OwnedDbQuery {
+    /// Makes the round trip on the calling task and records it. What the caller runs here is
+    /// already detached from any request (see [`DbQuery`]'s `IntoFuture`).
+    pub(crate) async fn run_here(self) -> Result<surrealdb::IndexedResults> {
+        let started = std::time::Instant::now();
+        let query = self.db.query(self.sql).bind(self.variables?);
+        let result = match tokio::time::timeout(QUERY_TIMEOUT, query).await {
+            Ok(answer) => answer.map_err(Error::from),
+            Err(elapsed) => Err(Error::Unavailable {
+                what: "database",
+                source: Box::new(elapsed),
+            }),
+        };
+        self.metrics
+            .db_call(self.op, started.elapsed(), result.is_err());
+        result
+    }
+}
+
+/// Runs `work` on a task of its own and waits for it. The caller going away (a client that
+/// disconnects drops its request's future) no longer stops the work halfway: a write is never
+/// abandoned mid-transaction (the embedded engine logs every such drop as an error, and rolls
+/// back what the client may already have been told was sent), and what follows a commit — its
+/// notice to the other sockets and instances — still happens.
+pub(crate) async fn detached<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    match tokio::spawn(work).await {
+        Ok(result) => result,
+        // Only a panic in `work` ends it early (nothing aborts it): report it as ours.
+        Err(join) => Err(Error::Internal(format!("a database task failed: {join}"))),
     }
 }
 
@@ -163,20 +232,11 @@ impl<'a> IntoFuture for DbQuery<'a> {
     type Output = Result<surrealdb::IndexedResults>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
 
+    /// The round trip runs on a task of its own ([`detached`]), so a caller that is dropped
+    /// midway does not cancel it.
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let started = std::time::Instant::now();
-            let result = match tokio::time::timeout(QUERY_TIMEOUT, self.query).await {
-                Ok(answer) => answer.map_err(Error::from),
-                Err(elapsed) => Err(Error::Unavailable {
-                    what: "database",
-                    source: Box::new(elapsed),
-                }),
-            };
-            self.metrics
-                .db_call(self.op, started.elapsed(), result.is_err());
-            result
-        })
+        let query = self.into_owned();
+        Box::pin(detached(query.run_here()))
     }
 }
 
