@@ -695,12 +695,27 @@ mod tests {
                 given_up += 1;
             }
         }
-        // What was sent finishes on its own.
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let version = s
-            .workspace_version(&caller, &ws.id)
-            .await
-            .expect("the version");
+        // What was sent finishes on its own: wait until the announcements reach the version
+        // the database holds (at most 5 s).
+        let mut announced = Vec::new();
+        let waited = std::time::Instant::now();
+        let version = loop {
+            while let Ok(notice) = notices.try_recv() {
+                if let Notice::Workspace { version, .. } = notice {
+                    announced.push(version);
+                }
+            }
+            let version = s
+                .workspace_version(&caller, &ws.id)
+                .await
+                .expect("the version");
+            if announced.last().copied().unwrap_or(start) == version
+                || waited.elapsed() > Duration::from_secs(5)
+            {
+                break version;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
         let committed = version - start;
         assert_eq!(
             abandoned.load(Ordering::SeqCst),
@@ -712,12 +727,6 @@ mod tests {
             "the sweep should give up on calls both before and after they reach the \
              database: gave up on {given_up}, {committed} committed"
         );
-        let mut announced = Vec::new();
-        while let Ok(notice) = notices.try_recv() {
-            if let Notice::Workspace { version, .. } = notice {
-                announced.push(version);
-            }
-        }
         let expected: Vec<i64> = (start + 1..=version).collect();
         assert_eq!(announced, expected, "every commit announced, in order");
     }
