@@ -265,8 +265,8 @@ impl Services {
             .bind(("ttl", format!("{REFRESH_TTL_SECONDS}s")))
             .bind(("ua", client.user_agent.as_deref().map(|s| s.chars().take(300).collect::<String>())))
             .bind(("hash", hash_secret(&refresh)))
-            .await?
-            .check()?;
+            .transaction()
+            .await?;
         Ok(IssuedSession {
             user: user.view(),
             access_token: self.access_tokens().issue(&user.id, &session_id)?,
@@ -336,8 +336,8 @@ impl Services {
             .bind(("sid", row.session.clone()))
             .bind(("hash", hash_secret(&new_refresh)))
             .bind(("ttl", format!("{REFRESH_TTL_SECONDS}s")))
-            .await?
-            .check()?;
+            .transaction()
+            .await?;
         let user = self
             .user_by_id(&row.user)
             .await?
@@ -522,8 +522,8 @@ impl Services {
                  COMMIT TRANSACTION;",
             )
             .bind(("uid", caller.user_id.clone()))
-            .await?
-            .check()?;
+            .transaction()
+            .await?;
         self.sessions_changed(std::slice::from_ref(&caller.user_id));
         tracing::info!(user = %caller.user_id, "account deleted");
         Ok(())
@@ -621,7 +621,7 @@ impl Services {
             .bind(("digest", digest))
             .bind(("reminders", req.email_reminders))
             .bind(("locale", locale));
-        followups.bind(query).await?.check()?;
+        followups.bind(query).transaction().await?;
         self.followed_up(&followups);
         self.me(caller).await
     }
@@ -676,8 +676,8 @@ impl Services {
             .bind(("uid", caller.user_id.clone()))
             .bind(("hash", hash))
             .bind(("keep", caller.session_id.clone().unwrap_or_default()))
-            .await?
-            .check()?;
+            .transaction()
+            .await?;
         self.sessions_changed(std::slice::from_ref(&caller.user_id));
         Ok(())
     }

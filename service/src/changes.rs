@@ -158,12 +158,14 @@ impl Services {
             ""
         };
         // The version is bumped first, so the caller's statements may read `$tm_w` (the slot
-        // guard compares it with the version it saw instead of reading the row again). The
+        // guard compares it with the version it saw instead of reading the row again); a
+        // workspace deleted since the caller read it aborts the change as not found. The
         // event carries the version just assigned; the log keeps the newest EVENTS_KEPT of a
         // workspace (older ones are pruned every 64th change).
         let text = format!(
             "BEGIN TRANSACTION;\n\
-             LET $tm_w = (UPDATE ONLY type::record('workspace', $ws) SET version += 1{members_set} RETURN version, members_version, hooks);\n\
+             LET $tm_w = {{ LET $w = (UPDATE ONLY type::record('workspace', $ws) SET version += 1{members_set} RETURN version, members_version, hooks); \
+               IF $w = NONE {{ THROW '{ABORT_PREFIX}workspace_gone' }}; $w }};\n\
              {statements}\n{activity_sql}\n\
              CREATE ONLY event SET workspace = type::record('workspace', $ws), version = $tm_w.version, \
                kind = $ev_kind, subject = $ev_subject, actor = type::record('user', $ev_uid) \
@@ -258,7 +260,11 @@ impl Services {
                     .find(ABORT_PREFIX)
                     .map(|at| &message[at + ABORT_PREFIX.len()..])
                 {
-                    return Err(Error::Aborted(reason.trim().to_owned()));
+                    return Err(match reason.trim() {
+                        // Deleted after the caller's checks, before its turn came.
+                        "workspace_gone" => Error::not_found("Workspace"),
+                        reason => Error::Aborted(reason.to_owned()),
+                    });
                 }
             }
             let retryable = is_write_conflict(errors.iter().map(|(_, e)| e));
@@ -292,11 +298,14 @@ pub(crate) async fn conflict_pause(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(rand::random_range(1..=cap))).await;
 }
 
-/// A failed transaction's root cause, not the "not executed due to a failed transaction"
-/// echoes of its other statements.
+/// A failed transaction's root cause, not the "not executed due to a failed (or cancelled)
+/// transaction" echoes of its other statements, nor the "Cannot COMMIT" that follows it.
 pub(crate) fn root_cause(errors: impl Iterator<Item = surrealdb::Error>) -> Result<Error> {
     errors
-        .max_by_key(|e| !e.message().contains("not executed"))
+        .max_by_key(|e| {
+            let message = e.message();
+            !(message.contains("not executed") || message.contains("Cannot COMMIT"))
+        })
         .map(Error::Database)
         .ok_or_else(|| Error::Internal("a failed transaction reported no error".into()))
 }

@@ -307,13 +307,7 @@ impl Services {
                     &format!("may hold at most {MAX_LIMIT} ids"),
                 ));
             }
-            if ids.iter().any(|id| {
-                id.is_empty()
-                    || id.len() > 64
-                    || !id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            }) {
+            if !ids.iter().all(|id| crate::tasks::is_record_key(id)) {
                 return Err(field_error("ids", "are not ids this API gave"));
             }
         }

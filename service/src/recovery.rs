@@ -59,7 +59,7 @@ impl Services {
             .bind(("kind", kind.as_str()))
             .bind(("hash", hash_secret(&token)))
             .bind(("ttl", ttl.to_owned()));
-        job.bind(0, query).await?.check()?;
+        job.bind(0, query).transaction().await?;
         self.jobs_queue().wake();
         Ok(())
     }
@@ -167,8 +167,8 @@ impl Services {
             )
             .bind(("uid", user.clone()))
             .bind(("hash", hash))
-            .await?
-            .check()?;
+            .transaction()
+            .await?;
         // Their sockets close and every instance stops trusting what it remembered of them.
         self.hub().sessions_changed(&user);
         tracing::info!(user = %user, "password reset; every session signed out");

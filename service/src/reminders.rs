@@ -239,7 +239,7 @@ impl Services {
             "BEGIN TRANSACTION;\n{}\nCOMMIT TRANSACTION;",
             followups.sql()
         ));
-        followups.bind(query).await?.check()?;
+        followups.bind(query).transaction().await?;
         self.followed_up(followups);
         Ok(())
     }

@@ -211,6 +211,17 @@ pub(crate) fn field_error(field: &str, why: &str) -> Error {
     Error::validation([(field.to_owned(), why.to_owned())].into_iter().collect())
 }
 
+/// Whether `id` has the shape of a record key this API hands out (SurrealDB's generated ids,
+/// and ours: ASCII letters, digits, `-` and `_`). A reference a client sends is checked with
+/// this before it reaches `type::record`, which fails on an empty key.
+pub(crate) fn is_record_key(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+}
+
 /// RFC 3339 in, normalised UTC out.
 pub(crate) fn parse_time(field: &str, value: &str) -> Result<String> {
     chrono::DateTime::parse_from_rfc3339(value)
@@ -867,6 +878,11 @@ impl Services {
         req: &MoveTaskRequest,
     ) -> Result<TaskView> {
         caller.require_write()?;
+        for (field, id) in [("after_id", &req.after_id), ("before_id", &req.before_id)] {
+            if id.as_deref().is_some_and(|id| !is_record_key(id)) {
+                return Err(field_error(field, "must be a card in the target column"));
+            }
+        }
         // One round trip reads the task, the caller's view of its workspace, the named
         // neighbours and the gap the card goes into.
         let MoveContext {

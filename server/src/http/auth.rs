@@ -262,6 +262,7 @@ struct Next {
         (status = 200, description = "No refresh cookie came with a first attempt: an HTML page that navigates (without script) to this endpoint again with retry=true.",
             body = String, content_type = "text/html",
             headers(("Cache-Control" = String, description = "no-store"))),
+        (status = 400, response = MalformedRequest),
     )
 )]
 async fn renew_redirect(

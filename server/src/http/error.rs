@@ -79,10 +79,7 @@ impl From<JsonRejection> for HttpError {
             StatusCode::PAYLOAD_TOO_LARGE => {
                 Self::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
             }
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::new(
-                ErrorCode::UnsupportedMediaType,
-                "Send the body as JSON with Content-Type: application/json.",
-            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => unsupported_media_type(),
             _ => Self::new(ErrorCode::MalformedRequest, rejection.body_text()),
         }
     }
@@ -100,10 +97,62 @@ impl From<QueryRejection> for HttpError {
     }
 }
 
-/// `axum::Json`, but a bad body answers in our error format (400/413/415), never axum's text.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(HttpError))]
+/// `axum::Json`, but a bad body answers in our error format (400/413/415), never axum's text,
+/// and the body must be a JSON object. Every request body of this API is one, and serde would
+/// otherwise read a struct from an array: `["renamed"]` as `{"name": "renamed"}`, `[null]` as
+/// an empty update that answers 200.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, HttpError> {
+        if !json_content_type(request.headers()) {
+            return Err(unsupported_media_type());
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    HttpError::new(ErrorCode::PayloadTooLarge, "The request body is too large.")
+                }
+                _ => HttpError::new(ErrorCode::MalformedRequest, rejection.body_text()),
+            })?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(HttpError::new(
+                ErrorCode::MalformedRequest,
+                "The request body must be a JSON object.",
+            ));
+        }
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
+        Ok(Self(value))
+    }
+}
+
+/// `application/json`, or an `application/…+json` type, as `axum::Json` accepts.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            let essence = v.split(';').next().unwrap_or_default().trim();
+            let essence = essence.to_ascii_lowercase();
+            essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+        })
+}
+
+fn unsupported_media_type() -> HttpError {
+    HttpError::new(
+        ErrorCode::UnsupportedMediaType,
+        "Send the body as JSON with Content-Type: application/json.",
+    )
+}
 
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
@@ -249,6 +298,33 @@ mod tests {
         let (status, body) = send(None, r#"{"name":"a","count":2}"#).await;
         assert_eq!(status, 415);
         assert_eq!(body["error"]["code"], "unsupported_media_type");
+    }
+
+    #[tokio::test]
+    async fn a_body_that_is_not_an_object_is_a_400() {
+        // serde reads a struct from an array in field order; the API takes objects only.
+        for body in [r#"["a", 2]"#, " [null, null]", "null", "2", r#""a""#, ""] {
+            let (status, reply) = send(Some("application/json"), body).await;
+            assert_eq!(status, 400, "{body:?}: {reply}");
+            assert_eq!(reply["error"]["code"], "malformed_request", "{body:?}");
+        }
+        let (status, _) = send(Some("application/json"), " \n{\"name\":\"a\",\"count\":2}").await;
+        assert_eq!(status, 200, "leading whitespace is still an object");
+    }
+
+    #[tokio::test]
+    async fn json_media_types_with_parameters_and_suffixes_are_accepted() {
+        let body = r#"{"name":"a","count":2}"#;
+        for ct in [
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/merge-patch+json",
+        ] {
+            assert_eq!(send(Some(ct), body).await.0, 200, "{ct}");
+        }
+        for ct in ["text/plain", "application/jsonx", "multipart/form-data"] {
+            assert_eq!(send(Some(ct), body).await.0, 415, "{ct}");
+        }
     }
 
     #[tokio::test]

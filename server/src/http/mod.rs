@@ -191,7 +191,11 @@ pub fn router(state: AppState) -> Router {
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("-")
                             .to_owned();
-                        tracing::info_span!(
+                        // At ERROR level, so the span is on whatever the filter lets through:
+                        // with `TM_LOG=warn` an info span is off, and the errors of a request
+                        // would be logged without its id, method and route.
+                        tracing::span!(
+                            Level::ERROR,
                             "request",
                             request_id = %request_id,
                             method = %request.method(),

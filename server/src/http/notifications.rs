@@ -73,7 +73,7 @@ async fn list(
     operation_id = "markNotificationsRead",
     tag = "notifications",
     security(("bearerAuth" = []), ("cookieAuth" = [])),
-    request_body = MarkReadRequest,
+    request_body(content = Option<MarkReadRequest>, description = "`ids` to mark; no body at all marks every notification read."),
     responses(
         (status = 204, description = "Marked (ids that are not the caller's are ignored)."),
         (status = 400, response = MalformedRequest),

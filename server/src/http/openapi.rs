@@ -434,6 +434,7 @@ pub struct WorkspaceExport {
     format: String,
     #[schema(schema_with = export_format_version)]
     format_version: u32,
+    /// When the export was made. Informational: an import does not read it.
     #[schema(format = DateTime, required = false)]
     exported_at: String,
     workspace: ExportedWorkspace,

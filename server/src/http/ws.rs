@@ -85,6 +85,7 @@ enum ClientMessage {
     security(("bearerAuth" = []), ("cookieAuth" = [])),
     responses(
         (status = 101, description = "Switching Protocols: a websocket. Client messages: `{\"type\":\"subscribe\",\"workspace_id\",\"since_version\"?}`, `{\"type\":\"unsubscribe\",\"workspace_id\"}`. Server messages: workspace events (as `GET /workspaces/{id}/changes` gives them), `subscribed`, `resync_required`, `error`, `presence`, and `{\"type\":\"notifications\",\"unread\"}` (the caller's unread notifications: at connect and whenever they change)."),
+        (status = 400, description = "malformed_request: not a websocket upgrade (no `Upgrade: websocket`, `Connection: upgrade` or `Sec-WebSocket-Key`, or another version than 13)", body = domain::ErrorBody),
         (status = 401, description = "unauthenticated", body = domain::ErrorBody),
         (status = 403, description = "forbidden: a cookie-authenticated upgrade from another origin", body = domain::ErrorBody),
     )

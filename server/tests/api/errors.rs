@@ -31,6 +31,39 @@ async fn unknown_api_routes_are_json_404s() {
     }
 }
 
+/// Every request body is a JSON object. serde reads a struct from an array in field order, so
+/// before this was checked `PATCH /workspaces/{id}` with `["renamed"]` renamed the workspace and
+/// `[null, null]` answered 200 (found by schemathesis).
+#[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_a_400_and_changes_nothing() {
+    let app = spawn_app().await;
+    let (token, ws) = app.owner_with_workspace("arrays@example.com", "Kept").await;
+    let path = format!("/api/v1/workspaces/{ws}");
+    for body in [
+        r#"["renamed"]"#,
+        "[null, null]",
+        "null",
+        r#""renamed""#,
+        "42",
+        "",
+    ] {
+        let res = app
+            .client
+            .patch(app.url(&path))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, err) = error_of(res).await;
+        assert_eq!(status, 400, "{body:?}: {err}");
+        assert_eq!(err["error"]["code"], "malformed_request", "{body:?}");
+    }
+    let (status, ws) = app.call("GET", &path, &token, None).await;
+    assert_eq!((status, ws["name"].as_str()), (200, Some("Kept")));
+}
+
 #[tokio::test]
 async fn a_wrong_method_is_a_json_405() {
     let app = spawn_app().await;

@@ -179,6 +179,55 @@ impl DbQuery<'_> {
     }
 }
 
+impl DbQuery<'_> {
+    /// Runs a `BEGIN … COMMIT` query to its end, detached like any round trip. A transaction
+    /// that lost a write conflict to a concurrent one is run again (jittered pauses, as a
+    /// change is: a failed transaction left nothing behind); a failure reports its root cause,
+    /// not the "not executed due to a failed transaction" echoes of its other statements. The
+    /// results it returns hold no errors (nothing left for `check`).
+    pub(crate) async fn transaction(self) -> Result<surrealdb::IndexedResults> {
+        let OwnedDbQuery {
+            sql,
+            variables,
+            op,
+            db,
+            metrics,
+        } = self.into_owned();
+        detached(async move {
+            let variables = variables?;
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let once = OwnedDbQuery {
+                    sql: sql.clone(),
+                    variables: Ok(variables.clone()),
+                    op,
+                    db: Arc::clone(&db),
+                    metrics: metrics.clone(),
+                };
+                let mut results = once.run_here().await?;
+                let errors: Vec<surrealdb::Error> = results.take_errors().into_values().collect();
+                if errors.is_empty() {
+                    return Ok(results);
+                }
+                let conflict = crate::changes::is_write_conflict(errors.iter());
+                if conflict && attempt < TRANSACTION_ATTEMPTS {
+                    crate::changes::conflict_pause(attempt).await;
+                    continue;
+                }
+                if conflict {
+                    tracing::warn!(attempts = attempt, op, "transaction kept conflicting");
+                }
+                return Err(crate::changes::root_cause(errors.into_iter())?);
+            }
+        })
+        .await
+    }
+}
+
+/// How often [`DbQuery::transaction`] runs a transaction that keeps losing write conflicts.
+const TRANSACTION_ATTEMPTS: u32 = 12;
+
 /// A [`DbQuery`] that borrows nothing ([`DbQuery::into_owned`]).
 pub(crate) struct OwnedDbQuery {
     sql: String,
