@@ -24,7 +24,15 @@ impl Write for Capture {
 
 impl Capture {
     /// Captures this thread's logs (the test's runtime) in the production JSON format.
+    ///
+    /// While a single dispatcher is registered, tracing-core decides a callsite's interest with
+    /// whatever dispatcher is the default *on the thread that first reaches it*: another test's
+    /// app, on a thread without one, would switch the request span off for this capture too
+    /// (the span then missed from every line whenever one other app test ran beside this one).
+    /// A second dispatcher, kept for the whole run, makes it ask every registered one.
     fn start(filter: &str) -> (Self, tracing::subscriber::DefaultGuard) {
+        static SECOND: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+        SECOND.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         let capture = Self::default();
         let writer = capture.clone();
         let guard = tracing::subscriber::set_default(server::telemetry::json_subscriber(
