@@ -177,9 +177,7 @@ impl DbQuery<'_> {
             metrics: self.metrics.clone(),
         }
     }
-}
 
-impl DbQuery<'_> {
     /// Runs a `BEGIN … COMMIT` query to its end, detached like any round trip. A transaction
     /// that lost a write conflict to a concurrent one is run again (jittered pauses, as a
     /// change is: a failed transaction left nothing behind); a failure reports its root cause,
