@@ -82,7 +82,13 @@ ensure_cargo_leptos() {
   src="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cargo-leptos-"$CARGO_LEPTOS_VERSION" | head -n 1)"
   local work="$CACHE/build/cargo-leptos"
   rm -rf "$work" && mkdir -p "$(dirname "$work")" && cp -r "$src" "$work"
-  (cd "$work" && cargo update -p cargo-util-schemas --precise 0.14.1 && cargo install --path . --locked)
+  # Its release profile (fat LTO, one codegen unit, opt-level 3) took 1,135 s to install on 2
+  # cores, the longest tool install of a fresh machine, for a program that mostly runs cargo,
+  # wasm-bindgen and wasm-opt. At opt-level 1 without LTO it takes 752 s (measured 2026-11-29;
+  # 16 units and no LTO at opt-level 3 saved nothing). CARGO_PROFILE_* override the package's
+  # profile for this install only.
+  (cd "$work" && cargo update -p cargo-util-schemas --precise 0.14.1 \
+    && CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install --path . --locked)
 }
 
 ensure_wasm_bindgen() {
@@ -149,21 +155,55 @@ precompress_site() {
 }
 
 # The SurrealDB server for the multi-instance topology, built from crates.io once per machine
-# (about 25 minutes cold on 2 cores) into its own cache, so it never slows the app's builds.
+# (about 30 minutes cold on 2 cores) into its own cache, so it never slows the app's builds.
 # The name carries how it is built: `-jemalloc` is the allocator SurrealDB's own releases link
 # (the `allocator` feature in surreal/Cargo.toml); a machine with an older build makes this one.
 SURREAL_VERSION="3.3.5"
 SURREAL_BIN="$CACHE/bin/surreal-$SURREAL_VERSION-jemalloc"
-ensure_surreal() {
-  if [ -x "$SURREAL_BIN" ]; then
-    return 0
-  fi
-  step "Building the SurrealDB server $SURREAL_VERSION (crate surrealdb-server; about 25 minutes, once per machine)"
-  mkdir -p "$CACHE/bin"
-  CARGO_TARGET_DIR="$CACHE/surreal-target" cargo build --release --locked -p surreal
+SURREAL_LOG="$CACHE/build/surreal-build.log"
+SURREAL_BUILD_PID=""
+build_surreal() {
+  mkdir -p "$CACHE/bin" "$CACHE/build"
+  (cd "$ROOT" && CARGO_TARGET_DIR="$CACHE/surreal-target" cargo build --release --locked -p surreal --timings)
   install -m 0755 "$CACHE/surreal-target/release/surreal" "$SURREAL_BIN"
+  # The build's timing report (which crates took how long, how busy the cores were) is kept.
+  cp "$CACHE/surreal-target/cargo-timings/cargo-timing.html" "$CACHE/build/surreal-timing.html" 2>/dev/null || true
   rm -rf "$CACHE/surreal-target"
   # Builds of other versions or allocators are never run again (212 MB each).
   find "$CACHE/bin" -maxdepth 1 -name 'surreal-*' ! -path "$SURREAL_BIN" -print -delete
+}
+ensure_surreal() {
+  if [ -n "$SURREAL_BUILD_PID" ]; then
+    step "Waiting for the SurrealDB server's background build (log: $SURREAL_LOG)"
+    local rc=0
+    wait "$SURREAL_BUILD_PID" || rc=$?
+    SURREAL_BUILD_PID=""
+    trap - EXIT
+    if [ "$rc" -ne 0 ] || [ ! -x "$SURREAL_BIN" ]; then
+      tail -n 40 "$SURREAL_LOG" >&2 || true
+      echo "the SurrealDB server's build failed (exit $rc); the whole log: $SURREAL_LOG" >&2
+      return 1
+    fi
+  fi
+  if [ -x "$SURREAL_BIN" ]; then
+    return 0
+  fi
+  step "Building the SurrealDB server $SURREAL_VERSION (crate surrealdb-server; about 30 minutes, once per machine)"
+  build_surreal
   step "SurrealDB server installed at $SURREAL_BIN"
+}
+# On a machine without the SurrealDB server, start its build in the background, in a process
+# group of its own, while the tools, the checks and the app's own build run: each build has
+# single-threaded stretches (a big crate's front end, linking, the wasm's one-unit LTO) that
+# leave one of the two cores idle, and the other build fills them. `ensure_surreal` waits for
+# it; a script that ends before that stops it (EXIT trap).
+start_surreal_build() {
+  if [ -x "$SURREAL_BIN" ] || [ -n "$SURREAL_BUILD_PID" ]; then
+    return 0
+  fi
+  mkdir -p "$CACHE/build"
+  step "Building the SurrealDB server $SURREAL_VERSION in the background (about 30 minutes, once per machine; log: $SURREAL_LOG)"
+  setsid --wait bash -c 'source "$1" && build_surreal' bash "$ROOT/scripts/lib.sh" >"$SURREAL_LOG" 2>&1 </dev/null &
+  SURREAL_BUILD_PID=$!
+  trap 'kill -- -"$SURREAL_BUILD_PID" 2>/dev/null || true' EXIT
 }

@@ -15,10 +15,13 @@ timed() {
   timings+=("$(printf '%-34s %5ss' "$name" "$(( $(date +%s) - t0 ))")")
 }
 
-apt_install redis-server nginx openssl chromium brotli curl ca-certificates python3 python3-pip
+apt_install redis-server nginx openssl chromium brotli curl ca-certificates python3 python3-pip \
+  pkg-config build-essential
+# The SurrealDB server the multi-instance tests run against (built once per machine, cached):
+# on a machine without it, its build runs in the background from here until the Rust tests
+# need it, beside the tools' installs, the checks and the app's build.
+start_surreal_build
 ensure_build_tools
-# The SurrealDB server the multi-instance tests run against (built once per machine, cached).
-ensure_surreal
 # The API tests start this same binary (their default path must match SURREAL_BIN). Not a TM_
 # name: the app rejects unknown TM_* settings, and Playwright's web server inherits this env.
 export TEST_SURREAL_BIN="$SURREAL_BIN"
@@ -72,6 +75,7 @@ timed "API fuzz: schemathesis on every operation" bash scripts/check_api_fuzz.sh
 # The production image: hadolint, the Dockerfile's runtime stage built with podman around this
 # release (on a Debian base made locally: no registry here), run until ready and healthy.
 timed "container image: hadolint, build, run to ready" bash scripts/image.sh
+timed "SurrealDB server (built once per machine)" ensure_surreal
 timed "Rust tests (release profile, shares the build above)" cargo test --release "${SSR_PACKAGES[@]}" --features app/ssr
 rm -rf target/e2e-data   # the e2e server's data dir (its mail outbox is read by the specs)
 timed "Playwright (release build, Chromium)" bash -c 'cd end2end && CI=1 npx playwright test'
