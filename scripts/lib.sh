@@ -189,6 +189,7 @@ ensure_surreal() {
     return 0
   fi
   step "Building the SurrealDB server $SURREAL_VERSION (crate surrealdb-server; about 30 minutes, once per machine)"
+  apt_install pkg-config build-essential
   build_surreal
   step "SurrealDB server installed at $SURREAL_BIN"
 }
@@ -201,6 +202,8 @@ start_surreal_build() {
   if [ -x "$SURREAL_BIN" ] || [ -n "$SURREAL_BUILD_PID" ]; then
     return 0
   fi
+  # Its C parts (jemalloc, aws-lc) need the compiler before ensure_build_tools has run.
+  apt_install pkg-config build-essential
   mkdir -p "$CACHE/build"
   step "Building the SurrealDB server $SURREAL_VERSION in the background (about 30 minutes, once per machine; log: $SURREAL_LOG)"
   setsid --wait bash -c 'source "$1" && build_surreal' bash "$ROOT/scripts/lib.sh" >"$SURREAL_LOG" 2>&1 </dev/null &

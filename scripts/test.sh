@@ -15,8 +15,7 @@ timed() {
   timings+=("$(printf '%-34s %5ss' "$name" "$(( $(date +%s) - t0 ))")")
 }
 
-apt_install redis-server nginx openssl chromium brotli curl ca-certificates python3 python3-pip \
-  pkg-config build-essential
+apt_install redis-server nginx openssl chromium brotli curl ca-certificates python3 python3-pip
 # The SurrealDB server the multi-instance tests run against (built once per machine, cached):
 # on a machine without it, its build runs in the background from here until the Rust tests
 # need it, beside the tools' installs, the checks and the app's build.
